@@ -1,0 +1,147 @@
+"""Command line: the same code paths the windows use, for support, tests and benchmarks.
+
+``mostrador`` alone opens the window; ``mostrador doctor`` and ``mostrador demo-shop`` run
+without any display. The GUI is handed in by ``ui.launch`` so that this module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from app import __version__, paths
+from app.config import settings as cfg
+from app.connection import ShopTarget, demo_target, ensure_demo_shop, parse_url
+from app.errors import MostradorError, UserFacingError
+from app.i18n import _, set_language
+from app.logging_setup import setup_logging
+
+logger = logging.getLogger(__name__)
+
+GuiRunner = Callable[["LaunchOptions"], int]
+
+
+class LaunchOptions:
+    """What the window needs to start: the shop target (or None: ask) and the till."""
+
+    def __init__(self, target: ShopTarget | None, till: str, store: Path | None) -> None:
+        self.target = target
+        self.till = till
+        self.store = store
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mostrador", description=_("Point of sale and back office for PrestaShop shops.")
+    )
+    parser.add_argument("--version", action="version", version=f"Mostrador {__version__}")
+    parser.add_argument("--db", metavar="URL", help=_("shop database (SQLAlchemy URL)"))
+    parser.add_argument("--prefix", help=_("PrestaShop table prefix (default ps_)"))
+    parser.add_argument("--shop", type=int, metavar="ID", help=_("PrestaShop shop id"))
+    parser.add_argument("--lang", metavar="ISO", help=_("language of product names"))
+    parser.add_argument("--store", type=Path, metavar="PATH", help=_("this till's local store"))
+    parser.add_argument("--till", metavar="NAME", help=_("this till's name"))
+    parser.add_argument("--demo", action="store_true", help=_("use the built-in demo shop"))
+    parser.add_argument("--language", choices=("es", "en"), help=_("interface language"))
+    parser.add_argument("--verbose", "-v", action="store_true", help=_("log debug details"))
+    sub = parser.add_subparsers(dest="command", metavar=_("command"))
+    sub.add_parser("run", help=_("open the window (default)"))
+    sub.add_parser("doctor", help=_("check the connection to the shop database"))
+    demo = sub.add_parser("demo-shop", help=_("build a PrestaShop-shaped demo shop"))
+    demo.add_argument("--products", type=int, default=300)
+    demo.add_argument("--orders", type=int, default=0)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--ps-version", default="8.2", help=_("PrestaShop schema version (1.7.8, 8.0, 8.2, 9.0)")
+    )
+    return parser
+
+
+def resolve_target(args: argparse.Namespace, settings: cfg.Settings) -> ShopTarget | None:
+    """The shop to open: ``--demo``, else ``--db``, else the settings; None when there is none."""
+    if args.demo:
+        return replace(demo_target(ensure_demo_shop()), lang_iso=args.lang or "es")
+    url = args.db or settings.get(cfg.SHOP_DB_URL)
+    if not url:
+        return None
+    return ShopTarget(
+        url=parse_url(url),
+        prefix=args.prefix or settings.get(cfg.SHOP_PREFIX),
+        id_shop=args.shop or settings.get(cfg.SHOP_ID),
+        lang_iso=args.lang or settings.get(cfg.SHOP_LANG),
+    )
+
+
+def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int:
+    settings = cfg.Settings.load(paths.config_dir() / cfg.FILE_NAME)
+    set_language(settings.get(cfg.LANGUAGE) or None)
+    args = build_parser().parse_args(argv)
+    if args.language:
+        set_language(args.language)
+    setup_logging(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        return _dispatch(args, settings, gui)
+    except UserFacingError as exc:
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 2
+    except MostradorError as exc:
+        logger.exception("command failed")
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner | None) -> int:
+    if args.command == "demo-shop":
+        return _cmd_demo_shop(args)
+    target = resolve_target(args, settings)
+    if args.command == "doctor":
+        return _cmd_doctor(target)
+    if gui is None:
+        print(_("The window is not available in this installation."), file=sys.stderr)
+        return 2
+    till = args.till or settings.get(cfg.TILL_NAME)
+    store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
+    return gui(LaunchOptions(target, till, store))
+
+
+def _cmd_doctor(target: ShopTarget | None) -> int:
+    from app.doctor import render_report, run_doctor
+
+    if target is None:
+        print(_("No shop database configured: use --db URL or --demo."), file=sys.stderr)
+        return 2
+    report = run_doctor(target)
+    print(render_report(report))
+    return 0 if report.ok else 1
+
+
+def _cmd_demo_shop(args: argparse.Namespace) -> int:
+    from connectors.prestashop.demo_shop import build_demo_shop
+    from connectors.prestashop.engine import make_engine
+
+    if not args.db:
+        print(_("demo-shop needs --db URL (e.g. sqlite:///demo.sqlite3)."), file=sys.stderr)
+        return 2
+    engine = make_engine(parse_url(args.db))
+    try:
+        report = build_demo_shop(
+            engine,
+            version=args.ps_version,
+            prefix=args.prefix or "ps_",
+            products=args.products,
+            orders=args.orders,
+            seed=args.seed,
+            progress=_print_progress,
+        )
+    finally:
+        engine.dispose()
+    print(_("Demo shop built in {seconds:.1f} s.").format(seconds=report.elapsed_seconds))
+    return 0
+
+
+def _print_progress(step: str, done: int, total: int) -> None:
+    print(f"  {step}: {done}/{total}", file=sys.stderr, flush=True)

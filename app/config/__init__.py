@@ -1,0 +1,1 @@
+"""Settings (typed JSON file) and secrets (OS keyring)."""

@@ -1,0 +1,139 @@
+"""One typed, declarative, versioned settings store.
+
+Each key is declared once with its type, default and description. The file is JSON in the
+user's config folder, written atomically (temp file + fsync + ``os.replace``). Secrets never live
+here: see :mod:`app.config.secrets`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from app.errors import ConfigError
+from app.i18n import _
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SCHEMA_VERSION = 1
+FILE_NAME = "settings.json"
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    type: type[T]
+    default: T
+    description: str
+
+    def coerce(self, value: object) -> T:
+        if self.type is bool and isinstance(value, bool):
+            return cast(T, value)
+        if self.type is int and isinstance(value, int) and not isinstance(value, bool):
+            return cast(T, value)
+        if self.type is str and isinstance(value, str):
+            return cast(T, value)
+        raise ConfigError(
+            _("Setting {key} must be of type {type}, not {value!r}").format(
+                key=self.key, type=self.type.__name__, value=value
+            )
+        )
+
+
+REGISTRY: dict[str, Setting[Any]] = {}
+
+
+def declare(key: str, type_: type[T], default: T, description: str) -> Setting[T]:
+    if key in REGISTRY:
+        raise ValueError(f"setting {key} declared twice")
+    setting = Setting(key, type_, default, description)
+    REGISTRY[key] = setting
+    return setting
+
+
+LANGUAGE = declare("ui.language", str, "", "Interface language (es, en); empty: the system's")
+SHOP_DB_URL = declare(
+    "shop.db_url", str, "", "SQLAlchemy URL of the shop database, without password"
+)
+SHOP_PREFIX = declare("shop.prefix", str, "ps_", "Table prefix of the PrestaShop database")
+SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
+SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
+TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
+TILL_STORE = declare("till.store_path", str, "", "Till store file; empty: the data folder")
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+# MIGRATIONS[n] turns a file of schema n into schema n + 1.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+class Settings:
+    """Settings read from one JSON file. ``get``/``set`` take the declared :class:`Setting`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        settings = cls(path)
+        if path.exists():
+            settings._values = _migrate(_read_json(path))
+        return settings
+
+    def get(self, setting: Setting[T]) -> T:
+        if setting.key not in self._values:
+            return setting.default
+        return setting.coerce(self._values[setting.key])
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        self._values[setting.key] = setting.coerce(value)
+
+    def save(self) -> None:
+        data = {"schema_version": SCHEMA_VERSION, **dict(sorted(self._values.items()))}
+        atomic_write_text(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            _("The settings file {path} cannot be read: {error}").format(path=path, error=exc)
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(_("The settings file {path} is not valid.").format(path=path))
+    return data
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    version = int(data.pop("schema_version", 1))
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    unknown = set(data) - set(REGISTRY)
+    if unknown:
+        # A newer version may have written keys we do not know: keep them untouched.
+        logger.info("settings: keeping %d keys unknown to this version", len(unknown))
+    return data
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

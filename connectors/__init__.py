@@ -1,0 +1,1 @@
+"""Connectors to external systems; only ``connectors.prestashop`` knows PrestaShop's tables."""

@@ -1,0 +1,1 @@
+"""The PrestaShop database mapping: the only package that knows PrestaShop's tables."""

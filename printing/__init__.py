@@ -1,0 +1,1 @@
+"""Receipt documents and ESC/POS printer backends (to be built)."""

@@ -1,0 +1,1 @@
+"""PySide6 views. Only this package imports Qt."""

@@ -1,0 +1,37 @@
+"""Create the QApplication, load Qt's own translations, open the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from app.cli import LaunchOptions
+from app.i18n import current_language
+from ui.main_window import MainWindow
+
+
+def install_qt_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's standard dialogs (Yes/No/Cancel…) in the interface language."""
+    language = current_language()
+    QLocale.setDefault(QLocale(language))
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translators = []
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(f"{name}_{language}", path):
+            app.installTranslator(translator)
+            translators.append(translator)
+    return translators
+
+
+def run_application(options: LaunchOptions) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Mostrador")
+    app.setOrganizationName("Mostrador")
+    install_qt_translations(app)
+    window = MainWindow(options.target, options.till)
+    window.show()
+    return app.exec()

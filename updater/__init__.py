@@ -1,0 +1,1 @@
+"""Self-updater; imports nothing from the rest of Mostrador (to be built)."""
