@@ -34,24 +34,41 @@ class LaunchOptions:
         self.store = store
 
 
+def _add_global_options(parser: argparse.ArgumentParser, in_subcommand: bool) -> None:
+    """Global options, accepted before or after the subcommand (``demo-shop --db URL``)."""
+
+    def add(*names: str, **kwargs: object) -> None:
+        if in_subcommand:
+            kwargs["default"] = argparse.SUPPRESS
+        parser.add_argument(*names, **kwargs)  # type: ignore[arg-type]
+
+    add("--db", metavar="URL", help=_("shop database (SQLAlchemy URL)"))
+    add("--prefix", help=_("PrestaShop table prefix (default ps_)"))
+    add("--shop", type=int, metavar="ID", help=_("PrestaShop shop id"))
+    add("--lang", metavar="ISO", help=_("language of product names"))
+    add("--store", type=Path, metavar="PATH", help=_("this till's local store"))
+    add("--till", metavar="NAME", help=_("this till's name"))
+    add("--demo", action="store_true", help=_("use the built-in demo shop"))
+    add("--language", choices=("es", "en"), help=_("interface language"))
+    add("--verbose", "-v", action="store_true", help=_("log debug details"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mostrador", description=_("Point of sale and back office for PrestaShop shops.")
     )
     parser.add_argument("--version", action="version", version=f"Mostrador {__version__}")
-    parser.add_argument("--db", metavar="URL", help=_("shop database (SQLAlchemy URL)"))
-    parser.add_argument("--prefix", help=_("PrestaShop table prefix (default ps_)"))
-    parser.add_argument("--shop", type=int, metavar="ID", help=_("PrestaShop shop id"))
-    parser.add_argument("--lang", metavar="ISO", help=_("language of product names"))
-    parser.add_argument("--store", type=Path, metavar="PATH", help=_("this till's local store"))
-    parser.add_argument("--till", metavar="NAME", help=_("this till's name"))
-    parser.add_argument("--demo", action="store_true", help=_("use the built-in demo shop"))
-    parser.add_argument("--language", choices=("es", "en"), help=_("interface language"))
-    parser.add_argument("--verbose", "-v", action="store_true", help=_("log debug details"))
+    _add_global_options(parser, in_subcommand=False)
     sub = parser.add_subparsers(dest="command", metavar=_("command"))
-    sub.add_parser("run", help=_("open the window (default)"))
-    sub.add_parser("doctor", help=_("check the connection to the shop database"))
-    demo = sub.add_parser("demo-shop", help=_("build a PrestaShop-shaped demo shop"))
+    commands = {
+        "run": _("open the window (default)"),
+        "doctor": _("check the connection to the shop database"),
+        "demo-shop": _("build a PrestaShop-shaped demo shop"),
+    }
+    subparsers = {name: sub.add_parser(name, help=text) for name, text in commands.items()}
+    for subparser in subparsers.values():
+        _add_global_options(subparser, in_subcommand=True)
+    demo = subparsers["demo-shop"]
     demo.add_argument("--products", type=int, default=300)
     demo.add_argument("--orders", type=int, default=0)
     demo.add_argument("--seed", type=int, default=1)
@@ -139,7 +156,18 @@ def _cmd_demo_shop(args: argparse.Namespace) -> int:
         )
     finally:
         engine.dispose()
-    print(_("Demo shop built in {seconds:.1f} s.").format(seconds=report.elapsed_seconds))
+    print(
+        _(
+            "Demo shop built in {seconds:.1f} s: {products} products, {combinations} "
+            "combinations, {customers} customers, {orders} orders."
+        ).format(
+            seconds=report.elapsed,
+            products=report.products,
+            combinations=report.combinations,
+            customers=report.customers,
+            orders=report.orders,
+        )
+    )
     return 0
 
 

@@ -18,9 +18,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.connection import ShopTarget, open_engine
-from app.i18n import _
+from app.i18n import _, ngettext
+from connectors.prestashop.models import build_models
+from connectors.prestashop.schema_check import check_schema, find_prefixes
+from connectors.prestashop.version import ShopVersion, read_version
 
 logger = logging.getLogger(__name__)
 
@@ -256,3 +260,89 @@ def _check_privileges(report: DoctorReport, engine: Engine, database: str) -> No
         )
     if not missing and not setup_missing:
         report.add(Severity.OK, _("The database user has the privileges Mostrador needs."))
+
+
+def render_report(report: DoctorReport) -> str:
+    """The report as the command line prints it."""
+    marks = {Severity.OK: _("OK"), Severity.WARNING: _("WARNING"), Severity.ERROR: _("ERROR")}
+    width = max(len(mark) for mark in marks.values())
+    lines = [_("Mostrador doctor — {target}").format(target=report.target)]
+    for finding in report.findings:
+        lines.append(f"  {marks[finding.severity]:<{width}}  {finding.message}")
+        if finding.hint:
+            lines.append(f"  {'':<{width}}  → {finding.hint}")
+    if report.ok:
+        lines.append(_("Mostrador can work with this database."))
+    else:
+        errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+        lines.append(
+            ngettext(
+                "Mostrador cannot work with this database yet: {n} problem.",
+                "Mostrador cannot work with this database yet: {n} problems.",
+                errors,
+            ).format(n=errors)
+        )
+    return "\n".join(lines)
+
+
+def _check_prestashop(report: DoctorReport, engine: Engine, target: ShopTarget) -> None:
+    version = _check_prefix_and_version(report, engine, target)
+    schema = check_schema(engine, target.prefix, version.family or "")
+    for table in schema.missing_tables:
+        report.add(Severity.ERROR, _("The table {table} is missing.").format(table=table))
+    for column in schema.missing_columns:
+        report.add(Severity.ERROR, _("The column {column} is missing.").format(column=column))
+    for problem in schema.mismatched_columns:
+        report.add(
+            Severity.ERROR,
+            _("The column {column} is {found}; Mostrador expects {expected}.").format(
+                column=problem.name, found=problem.found, expected=problem.expected
+            ),
+        )
+    if schema.ok:
+        report.add(Severity.OK, _("Every table and column Mostrador uses is as expected."))
+    else:
+        report.add(
+            Severity.WARNING,
+            _("The database differs from PrestaShop {version}.").format(version=version.short),
+            _("A module or a failed upgrade may have changed it; ask whoever maintains the shop."),
+        )
+
+
+def _check_prefix_and_version(
+    report: DoctorReport, engine: Engine, target: ShopTarget
+) -> ShopVersion:
+    prefixes = find_prefixes(engine)
+    if target.prefix not in prefixes:
+        database = target.url.database or ""
+        hint = (
+            _("Prefixes found in this database: {prefixes}.").format(prefixes=", ".join(prefixes))
+            if prefixes
+            else _("No PrestaShop tables at all here: is it the shop's database?")
+        )
+        report.add(
+            Severity.ERROR,
+            _("There are no PrestaShop tables with the prefix {prefix} in {db}.").format(
+                prefix=target.prefix, db=database
+            ),
+            hint,
+        )
+        raise _Stop
+    with Session(engine) as session:
+        version = read_version(session, build_models(target.prefix))
+    report.version = version.raw or None
+    if not version.raw:
+        report.add(
+            Severity.ERROR,
+            _("The PrestaShop version cannot be read (configuration PS_VERSION_DB is empty)."),
+        )
+        raise _Stop
+    if not version.supported:
+        report.add(
+            Severity.ERROR,
+            _("PrestaShop {version} is not supported.").format(version=version.raw or "?"),
+            _("Mostrador works with PrestaShop 1.7.8, 8.x and 9.x."),
+        )
+        raise _Stop
+    report.add(Severity.OK, _("PrestaShop {version}.").format(version=version.short))
+    return version
