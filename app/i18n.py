@@ -12,6 +12,7 @@ import gettext
 import locale
 import os
 import re
+import sys
 from pathlib import Path
 
 DOMAIN = "mostrador"
@@ -29,14 +30,20 @@ def system_language() -> str:
     """The language of the user's environment when we support it, else Spanish."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
+        if value and not value.upper().startswith(("C.", "POSIX")) and value.upper() != "C":
             return _supported(value)
-    code = locale.getlocale()[0] or ""
-    return _supported(code) if code else DEFAULT_LANGUAGE
+    if sys.platform == "win32":
+        # Windows names its locales in words: "Spanish_Spain", "English_United States".
+        return _supported(locale.getlocale()[0] or "")
+    return DEFAULT_LANGUAGE
+
+
+_WINDOWS_NAMES = {"spanish": "es", "english": "en"}
 
 
 def _supported(code: str) -> str:
     short = re.split(r"[:_.@-]", code, maxsplit=1)[0].lower()
+    short = _WINDOWS_NAMES.get(short, short)
     return short if short in SUPPORTED else DEFAULT_LANGUAGE
 
 

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,13 +31,14 @@ def load_shop_status(target: ShopTarget) -> ShopStatus:
     """Connect, discover the shop and count its products. Runs on a worker thread."""
     engine = open_engine(target)
     try:
-        start = time.perf_counter()
         shop = open_shop(
             engine, prefix=target.prefix, id_shop=target.id_shop, lang_iso=target.lang_iso
         )
-        latency_ms = (time.perf_counter() - start) * 1000
         with Session(engine) as session:
             products = count_products(session, shop)
+            start = time.perf_counter()
+            session.execute(text("SELECT 1"))
+            latency_ms = (time.perf_counter() - start) * 1000
         return ShopStatus(shop.name, shop.version.raw, products, latency_ms, target.demo)
     except UserFacingError:
         raise

@@ -41,4 +41,4 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
   .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev]"
   touch "$stamp"
 fi
-.venv/bin/pybabel compile -q -f -d resources/locale -D mostrador
+.venv/bin/pybabel compile -f -d resources/locale -D mostrador >/dev/null

@@ -56,7 +56,7 @@ class HomeScreen(QWidget):
     @staticmethod
     def _caption(text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("font-size: 16px; color: palette(mid);")
+        label.setStyleSheet("font-size: 16px; color: #444;")
         return label
 
     def _set_state(self, state: str, text: str) -> None:

@@ -23,6 +23,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.setWindowTitle(_("Mostrador — {till}").format(till=till))
         self.setMinimumSize(1000, 700)
+        self.resize(1024, 768)
         self.home = HomeScreen()
         self.home.refresh_requested.connect(self.refresh_status)
         self.stack = QStackedWidget()

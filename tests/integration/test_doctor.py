@@ -37,7 +37,14 @@ def test_doctor_says_ok_on_each_supported_version(demo_shop_db: Any) -> None:
     assert report.latency_ms is not None and report.latency_ms < 1000
 
 
+@pytest.fixture
+def restore_language() -> Iterator[None]:
+    yield
+    set_language("en")
+
+
 @pytest.mark.parametrize("demo_shop_db", ["8.0"], indirect=True)
+@pytest.mark.usefixtures("restore_language")
 def test_cli_exit_code_and_plain_words(
     demo_shop_db: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

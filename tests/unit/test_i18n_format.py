@@ -44,3 +44,15 @@ def test_english_money() -> None:
         assert format_money(Decimal("1234.5")) == "€1,234.50"
     finally:
         i18n.set_language(previous)
+
+
+def test_plain_c_locale_gives_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert i18n.system_language() == "es"
+
+
+def test_windows_locale_names_are_understood() -> None:
+    assert i18n._supported("English_United States") == "en"
+    assert i18n._supported("Spanish_Spain") == "es"

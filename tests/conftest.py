@@ -1,0 +1,140 @@
+"""Session-wide test setup: isolated user folders and keyring, MariaDB, PrestaShop databases.
+
+Fixtures:
+
+* ``mariadb`` (session): a private MariaDB server (tests/support/mariadb.py); skipped with a
+  clear reason when ``mariadbd`` is not installed.
+* ``ps_schema_db`` / ``demo_shop_db``: parametrized over ``1.7.8``, ``8.0``, ``9.0`` (MariaDB)
+  and ``sqlite`` (SQLite file with the 8.2 facts); a fresh database per test holding the empty
+  PrestaShop schema / a small deterministic demo shop (prefix ``ps_``), as a ``ShopDb``.
+  Indirect parametrization picks other versions: ``@pytest.mark.parametrize("ps_schema_db",
+  ["8.2"], indirect=True)``.
+* ``make_shop_db(version, prefix="ps_", demo=False)``: the same for any version and prefix
+  (``"sqlite"`` for SQLite); databases are dropped after the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+# Before anything imports Qt or keyring, and inherited by subprocesses.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.keyring_backend.MemoryKeyring"
+_SESSION_HOME = tempfile.mkdtemp(prefix="mostrador-test-home-")
+os.environ["MOSTRADOR_HOME"] = _SESSION_HOME
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.support.keyring_backend import MemoryKeyring  # noqa: E402
+from tests.support.mariadb import MariaDBServer, MariaDBUnavailable, start_mariadb  # noqa: E402
+from tests.support.shop_db import ShopDb, ShopDbFactory  # noqa: E402
+
+SHOP_PARAMS = ["1.7.8", "8.0", "9.0", "sqlite"]
+SHOP_IDS = [f"ps-{p}" for p in SHOP_PARAMS]
+SHOP_FIXTURES = ("ps_schema_db", "demo_shop_db")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MOSTRADOR_HOME in the test's tmp dir: app/paths.py never reaches real user folders."""
+    monkeypatch.setenv("MOSTRADOR_HOME", str(tmp_path / "mostrador-home"))
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A fresh, empty in-memory keyring for each test."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[MariaDBServer]:
+    """The session's private MariaDB server."""
+    base = Path(tempfile.mkdtemp(prefix="mostrador-mariadb-"))
+    try:
+        server = start_mariadb(base)
+    except MariaDBUnavailable as error:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"MariaDB not available: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+class _LazyServer:
+    """The session server, started only when a test first needs MariaDB."""
+
+    def __init__(self) -> None:
+        self.server: MariaDBServer | None = None
+
+    def __call__(self) -> MariaDBServer:
+        if self.server is None:
+            raise RuntimeError("MariaDB requested before the mariadb fixture")
+        return self.server
+
+
+@pytest.fixture(scope="session")
+def _shop_db_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ShopDbFactory, _LazyServer]]:
+    lazy = _LazyServer()
+    factory = ShopDbFactory(tmp_path_factory.mktemp("shop-templates"), lazy)
+    yield factory, lazy
+    factory.close()
+
+
+@pytest.fixture
+def make_shop_db(
+    request: pytest.FixtureRequest, _shop_db_factory: tuple[ShopDbFactory, _LazyServer]
+) -> Iterator[Callable[..., ShopDb]]:
+    """``make_shop_db(version, prefix="ps_", demo=False) -> ShopDb``, dropped after the test.
+
+    ``version`` is a schema version (``ddl.available_versions()``, on MariaDB) or ``"sqlite"``.
+    """
+    factory, lazy = _shop_db_factory
+    made: list[ShopDb] = []
+
+    def make(version: str, prefix: str = "ps_", demo: bool = False) -> ShopDb:
+        if version != "sqlite" and lazy.server is None:
+            lazy.server = request.getfixturevalue("mariadb")
+            lazy.server.before_stop.append(factory.close)
+        shop = factory.make(version, prefix, demo)
+        made.append(shop)
+        return shop
+
+    yield make
+    for shop in made:
+        factory.discard(shop)
+
+
+@pytest.fixture(params=SHOP_PARAMS, ids=SHOP_IDS)
+def ps_schema_db(request: pytest.FixtureRequest, make_shop_db: Callable[..., ShopDb]) -> ShopDb:
+    """A fresh database with the empty PrestaShop schema (prefix ``ps_``)."""
+    return make_shop_db(request.param)
+
+
+@pytest.fixture(params=SHOP_PARAMS, ids=SHOP_IDS)
+def demo_shop_db(request: pytest.FixtureRequest, make_shop_db: Callable[..., ShopDb]) -> ShopDb:
+    """A fresh database with the small deterministic demo shop (tests/support/shop_db.py)."""
+    return make_shop_db(request.param, demo=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the MariaDB server, so ``-m "not mariadb"`` skips them."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        uses_shop = any(params.get(name, "sqlite") != "sqlite" for name in SHOP_FIXTURES)
+        if "mariadb" in fixtures or uses_shop:
+            item.add_marker(pytest.mark.mariadb)
