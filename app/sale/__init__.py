@@ -1,0 +1,1 @@
+"""Selling: pricing as PrestaShop computes it, cart, payments, returns."""

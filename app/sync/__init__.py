@@ -1,0 +1,1 @@
+"""Background synchronisation with the shop database: catalog pull, sales push."""

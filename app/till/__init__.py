@@ -1,0 +1,1 @@
+"""The till: local store (SQLite), ticket series, cash sessions, outbox."""
