@@ -6,9 +6,10 @@ Fixtures:
   clear reason when ``mariadbd`` is not installed.
 * ``ps_schema_db`` / ``demo_shop_db``: parametrized over ``1.7.8``, ``8.0``, ``9.0`` (MariaDB)
   and ``sqlite`` (SQLite file with the 8.2 facts); a fresh database per test holding the empty
-  PrestaShop schema / a small deterministic demo shop (prefix ``ps_``), as a ``ShopDb``.
-  Indirect parametrization picks other versions: ``@pytest.mark.parametrize("ps_schema_db",
-  ["8.2"], indirect=True)``.
+  PrestaShop schema / a small deterministic demo shop (prefix ``ps_``; 40 products, 10
+  customers + the walk-in one, 3 employees, 30 orders, seed 7), as a ``ShopDb``. Indirect
+  parametrization picks other versions or prefixes: ``@pytest.mark.parametrize("ps_schema_db",
+  ["8.2", ("9.0", "shop7_")], indirect=True)``.
 * ``make_shop_db(version, prefix="ps_", demo=False)``: the same for any version and prefix
   (``"sqlite"`` for SQLite); databases are dropped after the test.
 """
@@ -117,16 +118,23 @@ def make_shop_db(
         factory.discard(shop)
 
 
+def _version_and_prefix(param: str | tuple[str, str]) -> tuple[str, str]:
+    """An indirect parameter is ``"8.2"`` or ``("8.2", "shop7_")``."""
+    return (param, "ps_") if isinstance(param, str) else param
+
+
 @pytest.fixture(params=SHOP_PARAMS, ids=SHOP_IDS)
 def ps_schema_db(request: pytest.FixtureRequest, make_shop_db: Callable[..., ShopDb]) -> ShopDb:
     """A fresh database with the empty PrestaShop schema (prefix ``ps_``)."""
-    return make_shop_db(request.param)
+    version, prefix = _version_and_prefix(request.param)
+    return make_shop_db(version, prefix)
 
 
 @pytest.fixture(params=SHOP_PARAMS, ids=SHOP_IDS)
 def demo_shop_db(request: pytest.FixtureRequest, make_shop_db: Callable[..., ShopDb]) -> ShopDb:
     """A fresh database with the small deterministic demo shop (tests/support/shop_db.py)."""
-    return make_shop_db(request.param, demo=True)
+    version, prefix = _version_and_prefix(request.param)
+    return make_shop_db(version, prefix, demo=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -135,6 +143,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = getattr(item, "fixturenames", ())
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec is not None else {}
-        uses_shop = any(params.get(name, "sqlite") != "sqlite" for name in SHOP_FIXTURES)
+        uses_shop = any(
+            _version_and_prefix(params.get(name, "sqlite"))[0] != "sqlite" for name in SHOP_FIXTURES
+        )
         if "mariadb" in fixtures or uses_shop:
             item.add_marker(pytest.mark.mariadb)

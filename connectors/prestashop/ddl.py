@@ -47,7 +47,8 @@ from sqlalchemy.schema import CreateColumn, CreateIndex
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
-SCHEMA_PACKAGE = "connectors.prestashop.schemas"
+PACKAGE = "connectors.prestashop"
+SCHEMA_FOLDER = "schemas"  # package data: ps-<version>.json
 DEFAULT_PREFIX = "ps_"
 # Facts left out of the JSON files when they hold these values (see schemas/make_schemas.py).
 _OMITTED_WHEN: dict[str, Any] = {
@@ -77,7 +78,7 @@ _ZERO_DATETIME = "0000-00-00 00:00:00"
 
 def available_versions() -> list[str]:
     """Schema versions shipped with the app, oldest first (e.g. ``["1.7.8", "8.0", ...]``)."""
-    names = [entry.name for entry in resources.files(SCHEMA_PACKAGE).iterdir()]
+    names = [entry.name for entry in _schema_folder().iterdir()]
     versions = [n[3:-5] for n in names if n.startswith("ps-") and n.endswith(".json")]
     return sorted(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
 
@@ -94,11 +95,15 @@ def load_facts(version: str) -> dict[str, Any]:
     return json.loads(json.dumps(_load_facts_cached(version)))  # type: ignore[no-any-return]
 
 
+def _schema_folder() -> resources.abc.Traversable:
+    return resources.files(PACKAGE) / SCHEMA_FOLDER
+
+
 @cache
 def _load_facts_cached(version: str) -> dict[str, Any]:
     if version not in available_versions():
         raise ValueError(f"no PrestaShop schema facts for version {version!r}")
-    path = resources.files(SCHEMA_PACKAGE) / f"ps-{version}.json"
+    path = _schema_folder() / f"ps-{version}.json"
     facts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for table in facts["tables"].values():
         for column in table["columns"]:
@@ -333,6 +338,7 @@ def _sqlite_create_index(element: CreateIndex, compiler: DDLCompiler, **kw: Any)
 
 __all__ = [
     "DEFAULT_PREFIX",
+    "PsDateTime",
     "available_versions",
     "build_metadata",
     "column_type",

@@ -223,3 +223,13 @@ def test_facts_are_complete() -> None:
         assert first["auto_increment"] is True and first["unsigned"] is True
         with pytest.raises(ValueError):
             ddl.load_facts("7.0")
+
+
+@pytest.mark.parametrize("ps_schema_db", [("sqlite", "shop7_")], indirect=True)
+def test_indirect_prefix(ps_schema_db: ShopDb) -> None:
+    assert ps_schema_db.prefix == "shop7_"
+    engine = ps_schema_db.engine()
+    try:
+        assert "shop7_orders" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
