@@ -81,7 +81,10 @@ class HomeScreen(QWidget):
         self.subtitle.setText(_("Demo shop: try anything, nothing is real.") if status.demo else "")
         self.version_value.setText(status.prestashop_version)
         self.products_value.setText(format_int(status.product_count))
-        self._set_state("ok", _("Connected ({ms:.0f} ms)").format(ms=status.latency_ms))
+        if status.demo:
+            self._set_state("ok", _("Demo shop on this computer"))
+        else:
+            self._set_state("ok", _("Connected ({ms:.0f} ms)").format(ms=status.latency_ms))
         self.refresh_button.setEnabled(True)
 
     def show_error(self, message: str, hint: str) -> None:

@@ -45,3 +45,13 @@ def test_without_a_shop_the_window_says_how_to_start(qtbot: QtBot) -> None:
     window = _window(qtbot, None)
     assert window.home.title.text() == "No shop connected"
     assert "--demo" in window.home.subtitle.text()
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_demo_shop_says_it_is_local_and_not_real(qtbot: QtBot, demo_shop_db: Any) -> None:
+    target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
+    window = _window(qtbot, target)
+    qtbot.waitUntil(lambda: window.home.title.text() == "Mostrador Demo", timeout=20_000)
+    assert "Demo shop on this computer" in window.home.connection_value.text()
+    assert "nothing is real" in window.home.subtitle.text()
+    assert "Demo shop" in window.connection_label.text()
