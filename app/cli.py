@@ -19,6 +19,7 @@ from app.connection import ShopTarget, demo_target, ensure_demo_shop, parse_url
 from app.errors import MostradorError, UserFacingError
 from app.i18n import _, set_language
 from app.logging_setup import setup_logging
+from app.sale.commands import SALE_COMMANDS, add_sale_parsers, run_sale_command
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = {name: sub.add_parser(name, help=text) for name, text in commands.items()}
     for subparser in subparsers.values():
         _add_global_options(subparser, in_subcommand=True)
+    for subparser in add_sale_parsers(sub):
+        _add_global_options(subparser, in_subcommand=True)
     demo = subparsers["demo-shop"]
     demo.add_argument("--products", type=int, default=300)
     demo.add_argument("--orders", type=int, default=0)
@@ -114,6 +117,8 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
 def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner | None) -> int:
     if args.command == "demo-shop":
         return _cmd_demo_shop(args)
+    if args.command in SALE_COMMANDS:
+        return run_sale_command(args)
     target = resolve_target(args, settings)
     if args.command == "doctor":
         return _cmd_doctor(target)

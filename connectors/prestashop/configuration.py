@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, or_, select
 
 if TYPE_CHECKING:
-    from sqlalchemy import Row
     from sqlalchemy.orm import Session
 
     from connectors.prestashop.models import ShopModels
@@ -36,16 +35,30 @@ def get_many(
 ) -> dict[str, str | None]:
     """``{key: value}`` for every key of ``keys`` (``None`` when unset), in one query."""
     wanted = list(dict.fromkeys(keys))
+    rows = session.execute(config_query(models, wanted, id_shop, id_shop_group, id_lang))
+    return resolve(rows, wanted, id_shop, id_shop_group, id_lang=id_lang)
+
+
+def resolve(
+    rows: Iterable[Any],
+    keys: Iterable[str],
+    id_shop: int,
+    id_shop_group: int,
+    *,
+    id_lang: int | None = None,
+) -> dict[str, str | None]:
+    """PrestaShop's precedence over rows of :func:`config_query` (shop, group, global; newest
+    row first within a level). Rows only need the query's columns as attributes."""
     found: dict[str, tuple[int, int, str]] = {}
-    for row in session.execute(_query(models, wanted, id_shop, id_shop_group, id_lang)):
+    for row in rows:
         rank = _rank(row, id_shop, id_shop_group)
         value = _value(row, id_lang)
         if rank is None or value is None:
             continue
-        candidate = (rank, -row.id_configuration, value)
+        candidate = (rank, -int(row.id_configuration), value)
         if row.name not in found or candidate < found[row.name]:
             found[row.name] = candidate
-    return {key: found[key][2] if key in found else None for key in wanted}
+    return {key: found[key][2] if key in found else None for key in keys}
 
 
 def get(
@@ -76,9 +89,10 @@ def to_int(value: str | None) -> int | None:
         return None
 
 
-def _query(
+def config_query(
     models: ShopModels, keys: list[str], id_shop: int, id_shop_group: int, id_lang: int | None
 ) -> Any:
+    """The select of every configuration row that may hold one of ``keys`` for this shop."""
     conf = models.Configuration
     columns = [conf.id_configuration, conf.name, conf.id_shop, conf.id_shop_group, conf.value]
     scope = or_(
@@ -101,7 +115,7 @@ def _unset(column: ColumnElement[Any] | Any) -> ColumnElement[bool]:
     return or_(column.is_(None), column == 0)
 
 
-def _rank(row: Row[Any], id_shop: int, id_shop_group: int) -> int | None:
+def _rank(row: Any, id_shop: int, id_shop_group: int) -> int | None:
     if row.id_shop:
         return _SHOP if row.id_shop == id_shop else None
     if row.id_shop_group:
@@ -109,7 +123,7 @@ def _rank(row: Row[Any], id_shop: int, id_shop_group: int) -> int | None:
     return _GLOBAL
 
 
-def _value(row: Row[Any], id_lang: int | None) -> str | None:
+def _value(row: Any, id_lang: int | None) -> str | None:
     if id_lang is not None and row.id_lang is not None:
         return row.lang_value  # type: ignore[no-any-return]
     return row.value  # type: ignore[no-any-return]

@@ -1,0 +1,156 @@
+"""Typed mapping of the till's catalog cache (the DDL lives in ``migration_catalog.py``).
+
+Keys are PrestaShop ids; prices are PrestaShop's 6-decimal values (tax excluded, default
+currency) stored as micro-units. The FTS5 ``catalog_search`` table is not mapped: triggers keep
+it in step and ``catalog.py`` queries it in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.till.models import TillBase
+from app.till.types import Price6, Str
+
+
+class CatalogProduct(TillBase):
+    __tablename__ = "catalog_products"
+    id_product: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    reference: Mapped[Str]
+    ean13: Mapped[Str]
+    upc: Mapped[Str]
+    name: Mapped[Str]
+    price: Mapped[Price6]
+    wholesale_price: Mapped[Price6]
+    ecotax: Mapped[Price6]
+    id_tax_rules_group: Mapped[int]
+    id_category_default: Mapped[int]
+    has_combinations: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    date_upd: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CatalogCombination(TillBase):
+    __tablename__ = "catalog_combinations"
+    id_product_attribute: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )
+    id_product: Mapped[int]
+    reference: Mapped[Str]
+    ean13: Mapped[Str]
+    upc: Mapped[Str]
+    attributes: Mapped[Str]  # "Talla: M, Color: Rojo" in the till's language
+    price_impact: Mapped[Price6]
+    wholesale_price: Mapped[Price6]
+    default_on: Mapped[bool] = mapped_column(Boolean)
+
+
+class CatalogStock(TillBase):
+    __tablename__ = "catalog_stock"
+    id_product: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_product_attribute: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )
+    quantity: Mapped[int]
+
+
+class CatalogTax(TillBase):
+    __tablename__ = "catalog_taxes"
+    id_tax: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[Str]
+    rate: Mapped[Price6]
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class CatalogTaxRulesGroup(TillBase):
+    __tablename__ = "catalog_tax_rules_groups"
+    id_tax_rules_group: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[Str]
+    active: Mapped[bool] = mapped_column(Boolean)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+
+
+class CatalogTaxRule(TillBase):
+    __tablename__ = "catalog_tax_rules"
+    id_tax_rule: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_tax_rules_group: Mapped[int]
+    id_country: Mapped[int]
+    id_state: Mapped[int]
+    zipcode_from: Mapped[Str]
+    zipcode_to: Mapped[Str]
+    id_tax: Mapped[int]
+    behavior: Mapped[int]
+
+
+class CatalogSpecificPrice(TillBase):
+    __tablename__ = "catalog_specific_prices"
+    id_specific_price: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_specific_price_rule: Mapped[int]
+    id_product: Mapped[int]
+    id_product_attribute: Mapped[int]
+    id_shop: Mapped[int]
+    id_currency: Mapped[int]
+    id_country: Mapped[int]
+    id_group: Mapped[int]
+    id_customer: Mapped[int]
+    price: Mapped[Price6]  # −1: keep the base price
+    from_quantity: Mapped[int]
+    reduction: Mapped[Price6]  # a fraction for 'percentage' (0.1 = 10 %), else an amount
+    reduction_tax: Mapped[bool] = mapped_column(Boolean)
+    reduction_type: Mapped[Str]
+    date_from: Mapped[datetime | None] = mapped_column(DateTime)  # None: no lower bound
+    date_to: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CatalogGroup(TillBase):
+    __tablename__ = "catalog_groups"
+    id_group: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[Str]
+    reduction: Mapped[Price6]  # percent
+    price_display_method: Mapped[int]
+
+
+class CatalogGroupReduction(TillBase):
+    __tablename__ = "catalog_group_reductions"
+    id_product: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_group: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    reduction: Mapped[Price6]  # fraction, as product_group_reduction_cache
+
+
+class CatalogCustomer(TillBase):
+    __tablename__ = "catalog_customers"
+    id_customer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    email: Mapped[Str]
+    firstname: Mapped[Str]
+    lastname: Mapped[Str]
+    company: Mapped[Str]
+    id_default_group: Mapped[int]
+    active: Mapped[bool] = mapped_column(Boolean)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    date_upd: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CatalogCustomerGroup(TillBase):
+    __tablename__ = "catalog_customer_groups"
+    id_customer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_group: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class CatalogEmployee(TillBase):
+    __tablename__ = "catalog_employees"
+    id_employee: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    firstname: Mapped[Str]
+    lastname: Mapped[Str]
+    email: Mapped[Str]
+    id_profile: Mapped[int]
+    id_lang: Mapped[int]
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class CatalogSyncState(TillBase):
+    __tablename__ = "catalog_sync_state"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[Str]
