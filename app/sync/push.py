@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy.exc
@@ -55,6 +55,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+COUNTER_CUSTOMER_EMAIL = "cliente.mostrador@mostrador.invalid"
+COUNTER_CUSTOMER_NAME = ("Cliente", "de mostrador")
+
 # MySQL error numbers: lock wait timeout, deadlock; table / column missing, bad field.
 _BUSY_ERRORS = {1205, 1213}
 _SCHEMA_ERRORS = {1146, 1054, 1364, 1406, 1264}
@@ -82,6 +85,7 @@ def push_ticket(
     """Write ``ticket`` into the shop in one transaction; see the module docstring."""
     chosen = options or PushOptions()
     writer = write_sale if ticket.kind is TicketKind.SALE else write_refund
+    ticket = with_counter_customer(ticket)
     try:
         with Session(engine) as session:
             result = _write(session, writer, shop, ticket, chosen)
@@ -95,6 +99,26 @@ def push_ticket(
         return result
     logger.info("ticket %s pushed as order %s", ticket.number, result.id_order)
     return result
+
+
+def with_counter_customer(ticket: Ticket) -> Ticket:
+    """An anonymous walk-in ticket is ordered by the shop's counter customer.
+
+    PrestaShop needs a customer and an address on every order (FACTS.md §3). A till that has
+    no walk-in customer configured sells to nobody in particular; those orders all go to one
+    registered customer, created on the first such push and found again by its e-mail after
+    that (``.invalid`` never receives mail).
+    """
+    customer = ticket.customer
+    if customer.id_customer is not None or customer.email or not customer.is_walk_in:
+        return ticket
+    counter = replace(
+        customer,
+        email=COUNTER_CUSTOMER_EMAIL,
+        firstname=COUNTER_CUSTOMER_NAME[0],
+        lastname=COUNTER_CUSTOMER_NAME[1],
+    )
+    return replace(ticket, customer=counter)
 
 
 def _write(

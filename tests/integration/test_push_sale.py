@@ -303,3 +303,25 @@ def test_a_new_customer_is_created_like_prestashop(pushing: tuple[Engine, ShopIn
     second = fetch(engine, "SELECT id_customer FROM {p}orders WHERE id_order = :o",
                    o=again.id_order)[0]  # fmt: skip
     assert second["id_customer"] == customer["id_customer"]
+
+
+def test_anonymous_walk_in_sales_go_to_one_counter_customer(
+    pushing: tuple[Engine, ShopInfo],
+) -> None:
+    engine, shop = pushing
+    nobody = TicketCustomer(None, "", "", "", 1, is_walk_in=True)
+    first = push_ticket(engine, shop, small_ticket("T1-2025-000005", customer=nobody))
+    second = push_ticket(engine, shop, small_ticket("T1-2025-000006", customer=nobody))
+    orders = fetch(
+        engine,
+        "SELECT id_customer FROM {p}orders WHERE id_order IN (:a, :b)",
+        a=first.id_order,
+        b=second.id_order,
+    )
+    assert len({o["id_customer"] for o in orders}) == 1
+    customer = fetch(
+        engine, "SELECT * FROM {p}customer WHERE id_customer = :c", c=orders[0]["id_customer"]
+    )[0]
+    assert customer["email"] == "cliente.mostrador@mostrador.invalid"
+    assert (customer["firstname"], customer["lastname"]) == ("Cliente", "de mostrador")
+    assert customer["is_guest"] == 0
