@@ -13,6 +13,11 @@ Filling uses ``synchronous=OFF`` to save time (it is not measured); measurements
 store with the production settings. Run::
 
     .venv/bin/python -m bench.till_store --path /tmp/bench-till.sqlite3
+
+An existing store is reused as it is (nothing refilled). ``--lookups-only --rounds 5``
+measures barcode lookups and searches alone, five times, then prints the median of each
+figure over the rounds; ``cpu_ms`` is the mean CPU time of a call (``time.process_time``),
+steadier than wall-clock times on a busy machine.
 """
 
 from __future__ import annotations
@@ -127,18 +132,21 @@ def fill_tickets(store: TillStore, count: int) -> float:
 
 
 def timed(runs: Sequence[Callable[[], object]]) -> dict[str, float]:
-    times = []
+    """Wall-clock p50/p95/max (ms), and the mean CPU time of a call (less noisy)."""
+    times, cpu = [], 0.0
     for run in runs:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
+        cpu += time.process_time() - start_cpu
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return {
-        "n": len(times),
+    stats = {
         "p50_ms": statistics.median(times),
         "p95_ms": times[int(len(times) * 0.95) - 1],
         "max_ms": times[-1],
+        "cpu_ms": cpu * 1000 / len(times),
     }
+    return {"n": len(times)} | {key: round(value, 2) for key, value in stats.items()}
 
 
 def _unsafe_fast_writes(store: TillStore) -> None:
@@ -163,10 +171,26 @@ def build(path: Path, args: argparse.Namespace) -> None:
 def measure(path: Path, args: argparse.Namespace) -> None:
     rng = random.Random(3)
     store = open_store("B1", path)
-    if current_cash_session(store) is None:
-        open_cash_session(store, Decimal("100.00"), 1)
-    sales = [partial(record_sale, store, _draft("B1", rng)) for _ in range(args.sales)]
-    print("record_sale", timed(sales))
+    if not args.lookups_only:
+        if current_cash_session(store) is None:
+            open_cash_session(store, Decimal("100.00"), 1)
+        sales = [partial(record_sale, store, _draft("B1", rng)) for _ in range(args.sales)]
+        print("record_sale", timed(sales))
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        print(f"-- lookups, round {number} of {args.rounds}")
+        rounds.append(measure_lookups(store, args, rng))
+    if args.rounds > 1:
+        _print_medians(rounds)
+    if not args.lookups_only:
+        session_id = _a_closed_session(store)
+        print("z_report (500 tickets)", timed([partial(z_report, store, session_id)] * 20))
+    store.close()
+
+
+def measure_lookups(
+    store: TillStore, args: argparse.Namespace, rng: random.Random
+) -> dict[str, dict[str, float]]:
     products, combos = args.products, args.products * args.per_product
     codes = {
         "product ean13": [ean13(rng.randint(1, products)) for _ in range(args.lookups)],
@@ -175,17 +199,30 @@ def measure(path: Path, args: argparse.Namespace) -> None:
         "upc": [f"{rng.randint(1, products // 10) * 10:012d}" for _ in range(args.lookups)],
         "unknown": [ean13(rng.randint(1, 10**9), "99") for _ in range(args.lookups)],
     }  # fmt: skip
+    found = {}
     for label, values in codes.items():
         runs = [partial(find_by_barcode, store, code) for code in values]
-        print(f"find_by_barcode {label}", timed(runs))
-    queries = QUERIES
-    for query in queries:
-        print(f"search {query!r}", timed([partial(search, store, query, args.limit)] * 20))
-    every = [partial(search, store, q, args.limit) for q in queries for _ in range(20)]
-    print("search all queries", timed(every))
-    session_id = _a_closed_session(store)
-    print("z_report (500 tickets)", timed([partial(z_report, store, session_id)] * 20))
-    store.close()
+        found[f"find_by_barcode {label}"] = timed(runs)
+    for query in QUERIES:
+        runs = [partial(search, store, query, args.limit)] * 20
+        found[f"search {query!r}"] = timed(runs)
+    every = [partial(search, store, q, args.limit) for q in QUERIES for _ in range(20)]
+    found["search all queries"] = timed(every)
+    typed = [q[:n] for q in QUERIES for n in range(2, len(q) + 1)]  # as the cashier types
+    found["search as typed"] = timed([partial(search, store, q, args.limit) for q in typed])
+    for label, stats in found.items():
+        print(label, stats)
+    return found
+
+
+def _print_medians(rounds: list[dict[str, dict[str, float]]]) -> None:
+    print(f"-- medians over {len(rounds)} rounds")
+    for label in rounds[0]:
+        medians = {
+            key: round(statistics.median(found[label][key] for found in rounds), 2)
+            for key in ("p50_ms", "p95_ms", "cpu_ms")
+        }
+        print(label, medians)
 
 
 def _a_closed_session(store: TillStore) -> str:
@@ -206,6 +243,10 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=300)
     parser.add_argument("--lookups", type=int, default=500)
     parser.add_argument("--limit", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the lookups, medians")
+    parser.add_argument(
+        "--lookups-only", action="store_true", help="skip record_sale and the Z report"
+    )
     args = parser.parse_args()
     build(args.path, args)
     size = sum(p.stat().st_size for p in args.path.parent.glob(args.path.name + "*"))

@@ -242,3 +242,110 @@ def test_many_matches_come_back_unranked_but_complete(
     assert _keys(search(store, "cami")) == [(1, 0), (1, 10), (1, 11), (3, 0)]  # catalog order
     assert set(_keys(search(store, "cami"))) == ranked
     assert len(search(store, "cami", limit=3)) == 3
+
+
+def test_longer_words_are_looked_up_as_the_terms_they_start(store: TillStore) -> None:
+    from app.till import catalog
+
+    with catalog._snapshot(store) as db:
+        assert catalog._match_word(db, "Camisón") == '("camison")'
+        assert catalog._match_word(db, "cami") == '("camiseta" OR "camison")'
+        assert catalog._match_word(db, "cam") == '"cam"*'  # the prefix index serves it
+        assert catalog._match_word(db, "8412345678") == '("8412345678905" OR "8412345678912")'
+        assert catalog._match_word(db, "zzzz") == '"zzzz"*'  # no term: as typed
+        assert catalog._match_word(db, "ref_01") == '"ref_01"*'  # not one token
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["camison", "CAMI", "cami rojo", "algodon azul", "84123456789", "pan rj", "zzzz", "anil"],
+)
+@pytest.mark.parametrize("limit", [50, 2])
+def test_terms_confirmed_prefixes_and_prefixes_find_the_same(
+    store: TillStore, monkeypatch: pytest.MonkeyPatch, query: str, limit: int
+) -> None:
+    from app.till import catalog
+
+    with store.write() as session:
+        upsert(session, CatalogProduct, [{"id_product": 40, "name": "Bolso añil"}])
+    monkeypatch.setattr(catalog, "RANK_CAP", 1)  # limit 2: the first 2 in catalog order
+    by_terms = search(store, query, limit)
+    monkeypatch.setattr(catalog, "MAX_TERMS", 0)  # every longer word: rows confirm it
+    assert search(store, query, limit) == by_terms
+    monkeypatch.setattr(catalog, "_confirmed_matches", lambda *_args: None)  # FTS5 alone
+    assert search(store, query, limit) == by_terms
+
+
+def test_a_long_prefix_is_confirmed_by_the_rows_text(
+    store: TillStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.till import catalog
+
+    monkeypatch.setattr(catalog, "MAX_TERMS", 0)
+    with catalog._snapshot(store) as db:
+        assert catalog._match_word(db, "cami") is None  # too many terms: confirmed instead
+        confirmed = catalog._confirmed_matches(db, ["cami"], [None], 10)
+        assert confirmed == [2**32, 2**32 + 10, 2**32 + 11, 3 * 2**32]
+        assert catalog._confirmed_matches(db, ["cami"], [None], 2) == confirmed[:2]
+        # "cam" also finds the 3 rows of "Camisón": too few confirm, FTS5 answers instead
+        assert catalog._confirmed_matches(db, ["camiseta"], [None], 10) is None
+    assert _keys(search(store, "camiseta")) == [(3, 0)]
+
+
+RANKED = [
+    {"id_product": 30, "name": "Jersey lana", "reference": "J-30"},
+    {"id_product": 31, "name": "Jersey de lana merino", "reference": "J-31"},
+    {"id_product": 32, "name": "Bufanda lana lana", "reference": "B-32"},
+    {"id_product": 33, "name": "Gorro de lana con pompón", "reference": "G-33"},
+    {"id_product": 34, "name": "Manta " + "de lana " * 70, "reference": "M-34"},  # 141 tokens
+]
+
+
+@pytest.mark.parametrize("query", ["lana", "jersey lana", "la"])
+def test_best_matches_first_as_fts5_ranks_them(store: TillStore, query: str) -> None:
+    with store.write() as session:
+        upsert(session, CatalogProduct, RANKED)
+    with store.read() as session:
+        ranked = session.connection().exec_driver_sql(
+            "SELECT rowid >> 32, rank FROM catalog_search WHERE catalog_search MATCH ?"
+            " ORDER BY rank",
+            (fts_query(query),),
+        )
+        expected, scores = zip(*ranked.fetchall(), strict=True)
+    assert len(set(scores)) == len(scores)  # no ties: one right order
+    assert [item.id_product for item in search(store, query)] == list(expected)
+
+
+def test_products_come_before_their_combinations(store: TillStore) -> None:
+    assert _keys(search(store, "camison"))[0] == (1, 0)
+    assert _keys(search(store, "rojo")) == [(2, 0), (1, 10)]
+
+
+def test_a_combination_without_its_product_is_no_item(store: TillStore) -> None:
+    orphan = {"id_product_attribute": 12, "id_product": 99, "attributes": "Talla: S"}
+    with store.write() as session:
+        upsert(session, CatalogCombination, [orphan | {"ean13": "8400000000017"}])
+    assert find_by_barcode(store, "8400000000017") == []
+    assert search(store, "talla s") == search(store, "talla") != []
+    assert (99, 12) not in _keys(search(store, "talla"))
+
+
+def test_lookups_use_the_indexes_and_leave_no_transaction(store: TillStore) -> None:
+    from app.till import catalog
+
+    with catalog._snapshot(store) as db:
+        plans = [
+            " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            for sql, params in (
+                (catalog._ITEMS_BY_CODE, ("1", "2")),
+                (catalog._ITEMS_BY_ROWID, ("[]",)),
+                (catalog._TEXTS, ("[]",)),
+            )
+        ]
+        assert db.in_transaction  # one snapshot for the whole lookup
+    for plan in plans:
+        assert "SCAN catalog" not in plan and "SCAN p" not in plan and "SCAN c" not in plan
+    assert not db.in_transaction and store.engine.pool.checkedout() == 0
+    with store.write() as session:
+        upsert(session, CatalogProduct, [{"id_product": 2, "name": "Pañuelo verde"}])
+    assert _keys(search(store, "verde")) == [(2, 0)]  # the next lookup sees the write
