@@ -1,7 +1,7 @@
 """``cash open|move|close``, ``sale`` and ``return`` end to end, in a subprocess.
 
-Run through ``ui.launch`` (the console entry) once ``app/cli.py`` wires the commands in, and
-through ``python -m app.sale.commands`` (the same handlers) in any case.
+Run through ``ui.launch`` (the console entry) and through ``python -m app.sale.commands``
+(the same handlers without the rest of the command line).
 """
 
 from __future__ import annotations
@@ -16,25 +16,14 @@ from typing import Any
 
 import pytest
 
-from app.cli import build_parser
 from app.till.store import open_store
 from tests.integration.test_checkout import fill_shop
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wired() -> bool:
-    try:
-        build_parser().parse_args(["sale", "--file", "x.json"])
-    except SystemExit:
-        return False
-    return True
-
-
 @pytest.fixture(params=["app.sale.commands", "ui.launch"])
 def mostrador(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
-    if request.param == "ui.launch" and not _wired():
-        pytest.skip("app/cli.py does not wire the sale commands in yet")
     store = tmp_path / "till-T1.sqlite3"
     with open_store("T1", store) as till:
         fill_shop(till)
