@@ -20,6 +20,7 @@ from app.errors import MostradorError, UserFacingError
 from app.i18n import _, set_language
 from app.logging_setup import setup_logging
 from app.sale.commands import SALE_COMMANDS, add_sale_parsers, run_sale_command
+from app.sync.commands import add_sync_parser, run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_global_options(subparser, in_subcommand=True)
     for subparser in add_sale_parsers(sub):
         _add_global_options(subparser, in_subcommand=True)
+    _add_global_options(add_sync_parser(sub), in_subcommand=True)
     demo = subparsers["demo-shop"]
     demo.add_argument("--products", type=int, default=300)
     demo.add_argument("--orders", type=int, default=0)
@@ -117,17 +119,19 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
 def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner | None) -> int:
     if args.command == "demo-shop":
         return _cmd_demo_shop(args)
+    args.till = args.till or settings.get(cfg.TILL_NAME)
+    args.store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
     if args.command in SALE_COMMANDS:
         return run_sale_command(args)
     target = resolve_target(args, settings)
     if args.command == "doctor":
         return _cmd_doctor(target)
+    if args.command == "sync":
+        return run_sync(args, target, args.till, args.store)
     if gui is None:
         print(_("The window is not available in this installation."), file=sys.stderr)
         return 2
-    till = args.till or settings.get(cfg.TILL_NAME)
-    store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
-    return gui(LaunchOptions(target, till, store))
+    return gui(LaunchOptions(target, args.till, args.store))
 
 
 def _cmd_doctor(target: ShopTarget | None) -> int:

@@ -35,6 +35,10 @@ class LatencyProxy:
 
     def stop(self) -> None:
         self._stopping.set()
+        try:  # wakes the accept() blocked in the accept thread (close alone does not on Linux)
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._server.close()
         for sock in list(self._sockets):
             _close(sock)

@@ -295,7 +295,7 @@ def _cash_exact(cart: Cart):  # noqa: ANN202 - a TicketPayment
 def test_a_sale_on_the_catalog_pulled_from_the_demo_shop(
     demo_shop_db: ShopDb, tmp_path: Path
 ) -> None:
-    pull_catalog = pytest.importorskip("app.sync.catalog_pull").pull_catalog
+    from app.sync.catalog_pull import pull_catalog
 
     engine = demo_shop_db.engine()
     try:
