@@ -21,6 +21,7 @@ from app.i18n import _, set_language
 from app.logging_setup import setup_logging
 from app.sale.commands import SALE_COMMANDS, add_sale_parsers, run_sale_command
 from app.sync.commands import add_sync_parser, run_sync
+from connectors.prestashop.sale_types import PushOptions
 
 logger = logging.getLogger(__name__)
 
@@ -127,11 +128,19 @@ def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner |
     if args.command == "doctor":
         return _cmd_doctor(target)
     if args.command == "sync":
-        return run_sync(args, target, args.till, args.store)
+        return run_sync(args, target, args.till, args.store, push_options(settings))
     if gui is None:
         print(_("The window is not available in this installation."), file=sys.stderr)
         return 2
     return gui(LaunchOptions(target, args.till, args.store))
+
+
+def push_options(settings: cfg.Settings) -> PushOptions:
+    """How this till's sales become PrestaShop orders, from the settings."""
+    state = settings.get(cfg.SALE_ORDER_STATE).strip()
+    if state.isdigit():
+        return PushOptions(id_order_state=int(state))
+    return PushOptions(order_state_key=state or "PS_OS_DELIVERED")
 
 
 def _cmd_doctor(target: ShopTarget | None) -> int:

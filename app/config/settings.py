@@ -67,6 +67,12 @@ SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
 SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
 TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
 TILL_STORE = declare("till.store_path", str, "", "Till store file; empty: the data folder")
+SALE_ORDER_STATE = declare(
+    "sale.order_state",
+    str,
+    "PS_OS_DELIVERED",
+    "Order state of a till sale in PrestaShop: a configuration key (PS_OS_…) or a state id",
+)
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 # MIGRATIONS[n] turns a file of schema n into schema n + 1.

@@ -22,6 +22,7 @@ from app.logging_setup import register_secret
 from app.sync.push import make_push_engine
 from app.sync.worker import RoundResult, SyncSettings, SyncStatus, SyncWorker
 from app.till.store import open_store
+from connectors.prestashop.sale_types import PushOptions
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,11 @@ def add_sync_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_sync(
-    args: argparse.Namespace, target: ShopTarget | None, till: str, store_path: Path | None
+    args: argparse.Namespace,
+    target: ShopTarget | None,
+    till: str,
+    store_path: Path | None,
+    push_options: PushOptions | None = None,
 ) -> int:
     """Run the ``sync`` command; returns the process exit code."""
     if target is None:
@@ -52,7 +57,9 @@ def run_sync(
     bus = EventBus()
     try:
         with open_store(till, store_path) as store:
-            settings = SyncSettings(interval_s=args.interval)
+            settings = SyncSettings(
+                interval_s=args.interval, push_options=push_options or PushOptions()
+            )
             worker = SyncWorker(engine, store, target, bus, settings)
             return _once(worker, args.full) if args.once else _loop(worker, bus, args.full)
     finally:

@@ -128,6 +128,27 @@ class MariaDBServer:
             process.kill()
             process.wait(timeout=STOP_TIMEOUT)
 
+    def restart(self) -> None:
+        """Start the stopped server again on the same data dir and port."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        mariadbd = find_binary("mariadbd") or find_binary("mysqld")
+        if mariadbd is None:
+            raise MariaDBUnavailable("mariadbd not found")
+        command = server_command(mariadbd, self.datadir, self.port, self.socket_path, 256)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:  # root has a password now: wait for the test user over TCP
+            try:
+                self.admin_connection().close()
+                return
+            except pymysql.err.Error:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise TimeoutError(f"mariadbd did not restart:\n{self.log_tail()}") from None
+                time.sleep(0.1)
+
     def log_tail(self, lines: int = 30) -> str:
         if self.log_path is None or not self.log_path.exists():
             return ""

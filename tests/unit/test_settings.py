@@ -56,3 +56,14 @@ def test_corrupt_file_gives_a_clear_error(tmp_path: Path) -> None:
 def test_secrets_are_not_settings() -> None:
     keys = " ".join(cfg.REGISTRY)
     assert "password" not in keys and "token" not in keys
+
+
+def test_order_state_of_till_sales_is_a_setting(tmp_path: Path) -> None:
+    from app.cli import push_options
+
+    settings = cfg.Settings.load(tmp_path / "settings.json")
+    assert push_options(settings).order_state_key == "PS_OS_DELIVERED"
+    settings.set(cfg.SALE_ORDER_STATE, "PS_OS_PAYMENT")
+    assert push_options(settings).order_state_key == "PS_OS_PAYMENT"
+    settings.set(cfg.SALE_ORDER_STATE, "14")
+    assert push_options(settings).id_order_state == 14
