@@ -122,9 +122,9 @@ def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner |
         return _cmd_demo_shop(args)
     args.till = args.till or settings.get(cfg.TILL_NAME)
     args.store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
-    if args.command in SALE_COMMANDS:
-        return run_sale_command(args)
     target = resolve_target(args, settings)
+    if args.command in SALE_COMMANDS:
+        return _cmd_sale(args, target)
     if args.command == "doctor":
         return _cmd_doctor(target)
     if args.command == "sync":
@@ -133,6 +133,17 @@ def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner |
         print(_("The window is not available in this installation."), file=sys.stderr)
         return 2
     return gui(LaunchOptions(target, args.till, args.store))
+
+
+def _cmd_sale(args: argparse.Namespace, target: ShopTarget | None) -> int:
+    from app.sync.live_lookup import LiveLookup
+
+    live = LiveLookup(target) if target is not None else None
+    try:
+        return run_sale_command(args, live)
+    finally:
+        if live is not None:
+            live.close()
 
 
 def push_options(settings: cfg.Settings) -> PushOptions:

@@ -86,8 +86,14 @@ def _add_return_parser(
     return parser
 
 
-def run_sale_command(args: argparse.Namespace) -> int:
-    """Run the command the parsers of :func:`add_sale_parsers` chose; print its JSON."""
+LiveLookupFn = Callable[[TillStore, str], list[CatalogItem]]
+
+
+def run_sale_command(args: argparse.Namespace, live: LiveLookupFn | None = None) -> int:
+    """Run the command the parsers of :func:`add_sale_parsers` chose; print its JSON.
+
+    ``live`` asks the shop for codes the till does not know (``app.sync.live_lookup``)."""
+    args.live_lookup = live
     handler: Handler = args.sale_handler
     with open_store(_till(args), _store_path(args)) as store:
         employee = find_employee(store, getattr(args, "employee", None))
@@ -138,8 +144,9 @@ def _sale(args: argparse.Namespace, store: TillStore, employee: Employee) -> dic
     cart = Cart(StoreSource(store))
     if isinstance(customer := spec.get("customer"), dict) and customer.get("email"):
         cart.set_customer(find_customer(store, str(customer["email"])))
+    live: LiveLookupFn | None = getattr(args, "live_lookup", None)
     for line in _list(spec, "lines"):
-        _add_line(store, cart, line, employee)
+        _add_line(store, cart, line, employee, live)
     if "discount_percent" in spec:
         cart.set_ticket_discount(_decimal(spec["discount_percent"]), employee.id_employee)
     now = datetime.now()
@@ -155,8 +162,14 @@ def _sale(args: argparse.Namespace, store: TillStore, employee: Employee) -> dic
     return ticket_summary(ticket) | {"taxes": taxes}
 
 
-def _add_line(store: TillStore, cart: Cart, line: dict[str, Any], employee: Employee) -> None:
-    item = _find_item(store, line)
+def _add_line(
+    store: TillStore,
+    cart: Cart,
+    line: dict[str, Any],
+    employee: Employee,
+    live: LiveLookupFn | None = None,
+) -> None:
+    item = _find_item(store, line, live)
     quantity = line.get("quantity", 1)
     cart.add(item, quantity)
     if "discount_percent" in line:
@@ -166,12 +179,14 @@ def _add_line(store: TillStore, cart: Cart, line: dict[str, Any], employee: Empl
         cart.set_line_discount(added, _decimal(line["discount_percent"]), approver)
 
 
-def _find_item(store: TillStore, line: dict[str, Any]) -> CatalogItem:
+def _find_item(store: TillStore, line: dict[str, Any], live: LiveLookupFn | None) -> CatalogItem:
     field = next((f for f in _CODE_FIELDS if line.get(f)), None)
     if field is None:
         raise UserFacingError(_("Each line needs an ean13, a reference or a upc."))
     code = str(line[field]).strip()
     found = [item for item in find_by_barcode(store, code) if _matches(item, field, code)]
+    if not found and live is not None:  # not in the till yet: ask the shop, when online
+        found = [item for item in live(store, code) if _matches(item, field, code)]
     if not found:
         raise UserFacingError(
             _("There is no product with {field} {code}.").format(field=field, code=code)
@@ -263,6 +278,8 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
             {
                 "line": line.line_no,
                 "name": line.name,
+                "reference": line.reference,
+                "ean13": line.ean13,
                 "quantity": line.quantity,
                 "unit_price": line.unit_price_tax_incl.quantize(Decimal("0.01")),
                 "discount_percent": line.discount_percent,

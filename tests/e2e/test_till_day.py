@@ -115,3 +115,27 @@ def test_an_unknown_barcode_is_refused_and_nothing_is_recorded(
     report = json.loads(_ok(run("cash", "close", "--counted", "50.00")))
     assert report["sales"]["count"] == 0
     assert report["last_ticket"] is None
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_a_code_new_in_the_shop_is_found_live_when_online(
+    demo_shop_db: ShopDb, tmp_path: Path
+) -> None:
+    run = _runner(demo_shop_db, tmp_path)
+    _ok(run("sync", "--once"))
+    _ok(run("cash", "open", "--float", "50.00"))
+    _old, id_product = _product_for_sale(demo_shop_db)
+    new_code = "2499999999990"  # given to the product in the shop after the till's pull
+    engine = demo_shop_db.engine()
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"UPDATE {demo_shop_db.prefix}product SET ean13 = :c WHERE id_product = :p"),
+            {"c": new_code, "p": id_product},
+        )
+    engine.dispose()
+    sale_file = tmp_path / "sale.json"
+    sale = {"lines": [{"ean13": new_code, "quantity": 1}], "payments": [
+        {"method": "cash", "amount": "500.00"}]}  # fmt: skip
+    sale_file.write_text(json.dumps(sale), encoding="utf-8")
+    ticket = json.loads(_ok(run("sale", "--file", str(sale_file))))
+    assert ticket["lines"][0]["ean13"] == new_code
