@@ -1,7 +1,7 @@
 # Two commands on a fresh Debian machine (see README):
 #   make demo   set up and start Mostrador on the built-in demo shop
 #   make test   set up and run the whole suite (ruff, mypy, pytest on real MariaDB)
-.PHONY: demo test setup lint typecheck pytest
+.PHONY: demo test setup bench
 
 demo:
 	scripts/setup.sh
@@ -16,3 +16,12 @@ test:
 
 setup:
 	scripts/setup.sh --test
+
+# Benchmarks (not part of the test suite; each prints its figures; see bench/README.md).
+bench:
+	scripts/setup.sh --test
+	.venv/bin/python bench/demo_shop_build.py --products 100000 --orders 10000
+	.venv/bin/python bench/catalog_pull.py --products 100000 --delay-ms 30
+	.venv/bin/python -m bench.till_store
+	.venv/bin/python bench/sale_commit.py --sales 300
+	.venv/bin/python bench/push.py --tickets 1000 --single 5
