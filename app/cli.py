@@ -22,6 +22,7 @@ from app.logging_setup import setup_logging
 from app.sale.commands import SALE_COMMANDS, add_sale_parsers, run_sale_command
 from app.sync.commands import add_sync_parser, run_sync
 from connectors.prestashop.sale_types import PushOptions
+from printing.commands import add_print_parser, run_print
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     for subparser in add_sale_parsers(sub):
         _add_global_options(subparser, in_subcommand=True)
     _add_global_options(add_sync_parser(sub), in_subcommand=True)
+    _add_global_options(add_print_parser(sub), in_subcommand=True)
     demo = subparsers["demo-shop"]
     demo.add_argument("--products", type=int, default=300)
     demo.add_argument("--orders", type=int, default=0)
@@ -123,16 +125,27 @@ def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner |
     args.till = args.till or settings.get(cfg.TILL_NAME)
     args.store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
     target = resolve_target(args, settings)
+    commands: dict[str, Callable[[], int]] = {
+        "doctor": lambda: _cmd_doctor(target),
+        "print": lambda: _cmd_print(args, settings),
+        "sync": lambda: run_sync(args, target, args.till, args.store, push_options(settings)),
+    }
     if args.command in SALE_COMMANDS:
         return _cmd_sale(args, target)
-    if args.command == "doctor":
-        return _cmd_doctor(target)
-    if args.command == "sync":
-        return run_sync(args, target, args.till, args.store, push_options(settings))
+    if args.command in commands:
+        return commands[args.command]()
     if gui is None:
         print(_("The window is not available in this installation."), file=sys.stderr)
         return 2
     return gui(LaunchOptions(target, args.till, args.store))
+
+
+def _cmd_print(args: argparse.Namespace, settings: cfg.Settings) -> int:
+    from app.receipt_header import shop_header
+    from app.till.store import open_store
+
+    with open_store(args.till, args.store) as store:
+        return run_print(args, store, shop_header(store, settings))
 
 
 def _cmd_sale(args: argparse.Namespace, target: ShopTarget | None) -> int:

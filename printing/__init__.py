@@ -1,1 +1,1 @@
-"""Receipt documents and ESC/POS printer backends (to be built)."""
+"""Receipts on paper: printer-agnostic documents, ESC/POS bytes, printer backends."""

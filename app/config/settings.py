@@ -67,6 +67,10 @@ SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
 SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
 TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
 TILL_STORE = declare("till.store_path", str, "", "Till store file; empty: the data folder")
+RECEIPT_TAX_ID = declare("receipt.tax_id", str, "", "The shop's tax id (NIF) printed on tickets")
+RECEIPT_FOOTER = declare(
+    "receipt.footer", str, "Gracias por su compra", "Text at the foot of every ticket"
+)
 SALE_ORDER_STATE = declare(
     "sale.order_state",
     str,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.support import escpos_reader
 from tests.support.shop_db import ShopDb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +93,12 @@ def test_a_sale_at_the_till_becomes_one_order_in_the_shop(
     orders_after, stock_after = _shop_state(demo_shop_db, id_product)
     assert orders_after == orders_before + 1
     assert stock_after == stock_before - 2
+    paper = tmp_path / "ticket.bin"
+    _ok(run("print", "--ticket", ticket["ticket"], "--printer", f"file:{paper}", "--width", "58"))
+    printed = escpos_reader.read(paper.read_bytes())
+    assert printed.texts[0] == "Mostrador Demo"
+    assert ticket["ticket"] in printed.text and ticket["ticket"] in printed.qr
+    assert "€" in printed.text and printed.cuts
     report = json.loads(_ok(run("cash", "close", "--counted", str(Decimal("100.00") + total))))
     assert Decimal(report["difference"]) == 0
     assert report["sales"]["count"] == 1
