@@ -131,8 +131,10 @@ def _line_blocks(line: TicketLine, gift: bool) -> list[Block]:
         blocks.append(Text("  " + _("Quantity: {qty}").format(qty=line.quantity)))
         return blocks
     unit = format_money(line.unit_price_tax_incl)
-    blocks.append(Columns(f"  {line.quantity} x {unit}", format_money(line.total_tax_incl)))
     discount = _line_discount(line)
+    # The right-hand column adds up to the total: the gross amount, then the discount.
+    gross = line.total_tax_incl + discount
+    blocks.append(Columns(f"  {line.quantity} x {unit}", format_money(gross)))
     if discount:
         percent = format_percent(line.discount_percent or line.reduction_percent)
         label = "  " + _("Discount {percent}").format(percent=percent)
@@ -186,7 +188,8 @@ def _line_taxes(lines: Iterable[TicketLine]) -> Iterator[tuple[Decimal, Decimal,
 
 def _tax_breakdown(ticket: Ticket) -> list[Block]:
     blocks: list[Block] = [Text(_("VAT included"), Align.CENTER)]
-    blocks.append(Columns(f"{_('Rate'):>7} {_('Base'):>12}", _("Quota")))
+    rate, base = _("Rate"), _("Base")
+    blocks.append(Columns(f"{rate:>7} {base:>12}", _("Quota")))
     for row in tax_breakdown(ticket.lines):
         left = f"{format_percent(row.rate):>7} {format_money(row.base):>12}"
         blocks.append(Columns(left, format_money(row.quota)))

@@ -56,6 +56,12 @@ def test_golden_bytes(kind: str, width: int) -> None:
     assert data == golden.read_bytes()
 
 
+def _amount(text: str) -> Decimal:
+    """The money at the end of a printed row: ``"-2,50 €"`` → ``Decimal("-2.50")``."""
+    figure = text.split()[-2]
+    return Decimal(figure.replace(".", "").replace(",", "."))
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sale_read_back_holds_every_line_and_total(width: int) -> None:
     ticket, document = _document("sale", width)
@@ -66,9 +72,17 @@ def test_sale_read_back_holds_every_line_and_total(width: int) -> None:
         name, combination = split_combination(line)
         assert " ".join(name.split()) in " ".join(text.split())
         assert combination in text
-        assert f"{line.quantity} x {format_money(line.unit_price_tax_incl)}" in text
-        assert format_money(line.total_tax_incl) in text
+        unit_row = _row(decoded, f"  {line.quantity} x {format_money(line.unit_price_tax_incl)}")
+        gross = (line.unit_price_tax_incl * line.quantity).quantize(Decimal("0.01"))
+        assert unit_row.endswith(format_money(gross))
     assert _row(decoded, "TOTAL").endswith(format_money(ticket.total_tax_incl))
+    # A shopper adds the right-hand column up to the total: gross amounts, then discounts.
+    amounts = [
+        _amount(row.text)
+        for row in decoded.lines
+        if row.text.startswith(("  1 x", "  2 x", "  3 x", "  Discount"))
+    ]
+    assert sum(amounts) == ticket.total_tax_incl
     assert _row(decoded, "Change").endswith(format_money(ticket.change))
     assert "Librería Ñandú" in text and "¡Gracias! ¿Dudas?" in text and "María Pérez" in text
     assert "VAT included" in text and "Discount 10 %" in text
