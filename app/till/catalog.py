@@ -44,6 +44,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
+from app.barcodes import barcode_forms
 from app.i18n import _
 from app.till.errors import TillStoreBusy
 from app.till.migration_catalog import ROWID_SHIFT
@@ -91,7 +92,7 @@ def find_by_barcode(store: TillStore, code: str) -> list[CatalogItem]:
     code = code.strip()
     if not code:
         return []
-    forms = _barcode_forms(code)
+    forms = barcode_forms(code)
     with _snapshot(store) as db:
         return [_item(row) for row in db.execute(_ITEMS_BY_CODE, (forms[0], forms[-1]))]
 
@@ -164,15 +165,6 @@ def delete_combinations(session: Session, ids: Iterable[int]) -> None:
     session.execute(
         delete(CatalogCombination).where(CatalogCombination.id_product_attribute.in_(chosen))
     )
-
-
-def _barcode_forms(code: str) -> list[str]:
-    forms = [code]
-    if code.isdigit() and len(code) == 12:
-        forms.append("0" + code)
-    elif code.isdigit() and len(code) == 13 and code.startswith("0"):
-        forms.append(code[1:])
-    return forms
 
 
 # --- The reader connection ---------------------------------------------------------------

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.barcodes import barcode_forms
 from connectors.prestashop.configuration import get_many, to_int
 from connectors.prestashop.models import ShopModels
 from connectors.prestashop.shop import ShopInfo
@@ -264,16 +265,6 @@ class CatalogReader:
             "currency_conversion_rate": str(row.conversion_rate),
             "currency_sign": row.symbol or row.iso_code,
         }  # fmt: skip
-
-
-def barcode_forms(code: str) -> list[str]:
-    """``code`` and, for a 12-digit UPC-A, the same number as an EAN13 (and back)."""
-    forms = [code]
-    if code.isdigit() and len(code) == 12:
-        forms.append("0" + code)
-    elif code.isdigit() and len(code) == 13 and code.startswith("0"):
-        forms.append(code[1:])
-    return forms
 
 
 def _code_filter(model: Any, forms: list[str], code: str) -> ColumnElement[bool]:
