@@ -67,6 +67,16 @@ SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
 SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
 TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
 TILL_STORE = declare("till.store_path", str, "", "Till store file; empty: the data folder")
+PRINTER = declare(
+    "printer.spec",
+    str,
+    "",
+    "Ticket printer: file:PATH, tcp:HOST:PORT, usb:VID:PID, serial:PORT or win:NAME; empty: none",
+)
+PRINTER_WIDTH = declare("printer.width_mm", int, 80, "Paper width in mm: 58 or 80")
+PRINTER_CODE_PAGE = declare("printer.code_page", str, "CP858", "Code page of the printer")
+PRINTER_CUT = declare("printer.cut", str, "full", "Cut after each ticket: full, partial, none")
+PRINTER_DRAWER_PIN = declare("printer.drawer_pin", int, 2, "Cash drawer connector pin: 2 or 5")
 RECEIPT_TAX_ID = declare("receipt.tax_id", str, "", "The shop's tax id (NIF) printed on tickets")
 RECEIPT_FOOTER = declare(
     "receipt.footer", str, "Gracias por su compra", "Text at the foot of every ticket"
