@@ -32,6 +32,6 @@ def run_application(options: LaunchOptions) -> int:
     app.setApplicationName("Mostrador")
     app.setOrganizationName("Mostrador")
     install_qt_translations(app)
-    window = MainWindow(options.target, options.till)
+    window = MainWindow(options.target, options.till, options.store)
     window.show()
     return app.exec()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
@@ -13,13 +15,15 @@ from app.i18n import _
 from app.shop_status import ShopStatus, load_shop_status
 from ui.home_screen import HomeScreen
 from ui.tasks import TaskManager
+from ui.tpv.sale_screen import SaleScreen
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, target: ShopTarget | None, till: str) -> None:
+    def __init__(self, target: ShopTarget | None, till: str, store: Path | None = None) -> None:
         super().__init__()
         self.target = target
         self.till = till
+        self.store = store
         self.tasks = TaskManager(self)
         self.setWindowTitle(_("Mostrador — {till}").format(till=till))
         self.setMinimumSize(1000, 700)
@@ -28,6 +32,8 @@ class MainWindow(QMainWindow):
         self.home.refresh_requested.connect(self.refresh_status)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
+        self.sale = SaleScreen(self.tasks)
+        self.stack.addWidget(self.sale)
         self.setCentralWidget(self.stack)
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
@@ -40,6 +46,15 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        till_menu = self.menuBar().addMenu(_("&Till"))
+        sell = QAction(_("&Sell"), self)
+        sell.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        sell.triggered.connect(self.show_sale)
+        till_menu.addAction(sell)
+        self.addAction(sell)  # F2 works from any screen, menu bar shown or not
+        home = QAction(_("&Home"), self)
+        home.triggered.connect(lambda: self.stack.setCurrentWidget(self.home))
+        till_menu.addAction(home)
         help_menu = self.menuBar().addMenu(_("&Help"))
         about = QAction(_("&About Mostrador"), self)
         about.triggered.connect(self.show_about)
@@ -48,6 +63,10 @@ class MainWindow(QMainWindow):
         refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         refresh.triggered.connect(self.refresh_status)
         help_menu.addAction(refresh)
+
+    def show_sale(self) -> None:
+        self.stack.setCurrentWidget(self.sale)
+        self.sale.start(self.target, self.till, self.store)
 
     def refresh_status(self) -> None:
         target = self.target
@@ -92,4 +111,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.tasks.shutdown()
+        self.sale.close_till()
         super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The TPV: the cashier's sale screen and its dialogs."""

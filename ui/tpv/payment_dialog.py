@@ -1,0 +1,195 @@
+"""The payment dialog: cash with quick amounts, card, or both; the change shown large.
+
+The tenders go into a :class:`~app.sale.payment_methods.PaymentPlan`; the dialog accepts only
+when the plan covers the total (the core's message says what is missing otherwise). Enter
+takes the typed amount in cash and finishes when the total is covered; the field starts with
+what is left to pay, so Enter alone is "exact change".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserFacingError
+from app.formatting import format_decimal, format_money
+from app.i18n import _
+from app.sale.payment_methods import PaymentPlan
+from ui.tpv.dialogs import parse_amount
+
+QUICK_CASH = (Decimal(5), Decimal(10), Decimal(20), Decimal(50))
+BIG = "font-size: 34px; font-weight: 700;"
+BUTTON_STYLE = "font-size: 18px; padding: 0 14px;"
+
+
+def _button(text: str, shortcut: str | None = None, height: int = 56) -> QPushButton:
+    button = QPushButton(text)
+    button.setMinimumHeight(height)
+    button.setStyleSheet(BUTTON_STYLE)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if shortcut:
+        button.setShortcut(QKeySequence(shortcut))
+    return button
+
+
+class PaymentDialog(QDialog):
+    def __init__(self, parent: QWidget | None, total: Decimal) -> None:
+        super().__init__(parent)
+        self.plan = PaymentPlan(total)
+        self.setWindowTitle(_("Payment"))
+        self.setMinimumWidth(640)
+        total_label = QLabel(_("Total: {total}").format(total=format_money(total)))
+        total_label.setStyleSheet(BIG)
+        self.amount = QLineEdit()
+        self.amount.setMinimumHeight(60)
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setStyleSheet("font-size: 30px; padding: 0 10px;")
+        self.amount.returnPressed.connect(self.on_cash_entered)
+        self.tenders = QLabel()
+        self.tenders.setWordWrap(True)
+        self.tenders.setStyleSheet("font-size: 17px; color: #333;")
+        self.remaining = QLabel()
+        self.remaining.setStyleSheet("font-size: 24px; font-weight: 600;")
+        self.change = QLabel()
+        self.change.setStyleSheet(BIG + "color: #0b5d1e;")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("font-size: 18px; color: #b3261e; font-weight: 600;")
+        finish = _button(_("Charge (F12)"), "F12", height=64)
+        finish.setStyleSheet(
+            "font-size: 22px; font-weight: 700; background: #1b7f3a; color: white;"
+        )
+        finish.clicked.connect(self.finish)
+        cancel = _button(_("Back (Esc)"), height=64)
+        cancel.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(cancel)
+        bottom.addWidget(finish, 2)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(total_label)
+        caption = QLabel(_("Amount handed over"))
+        caption.setStyleSheet("font-size: 17px;")
+        layout.addWidget(caption)
+        layout.addWidget(self.amount)
+        layout.addLayout(self._build_quick())
+        layout.addLayout(self._build_methods())
+        layout.addWidget(self.tenders)
+        layout.addWidget(self.remaining)
+        layout.addWidget(self.change)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.finish)
+        self._refresh()
+
+    def _build_quick(self) -> QGridLayout:
+        quick = QGridLayout()
+        exact = _button(_("Exact (F5)"), "F5")
+        exact.clicked.connect(lambda: self.take_cash(self.plan.remaining))
+        quick.addWidget(exact, 0, 0)
+        for column, value in enumerate(QUICK_CASH, start=1):
+            key = f"F{5 + column}"
+            button = _button(f"{format_money(value, places=0)} ({key})", key)
+            button.clicked.connect(lambda _checked=False, v=value: self.take_cash(v))
+            quick.addWidget(button, 0, column)
+        return quick
+
+    def _build_methods(self) -> QHBoxLayout:
+        cash = _button(_("Cash (Enter)"))
+        cash.clicked.connect(self.on_cash_entered)
+        card = _button(_("Card (F3)"), "F3")
+        card.clicked.connect(self.on_card)
+        clear = _button(_("Clear payments (F4)"), "F4")
+        clear.clicked.connect(self.on_clear)
+        methods = QHBoxLayout()
+        for button in (cash, card, clear):
+            methods.addWidget(button)
+        return methods
+
+    # --- tenders ------------------------------------------------------------------------
+
+    def on_cash_entered(self) -> None:
+        """Enter: the typed amount in cash, then finish if the total is covered."""
+        typed = self._typed()
+        if typed is None:
+            return
+        if typed > 0 and not self._add("cash", typed):
+            return
+        self.finish()
+
+    def take_cash(self, amount: Decimal) -> None:
+        if amount > 0 and self._add("cash", amount):
+            self.finish()
+
+    def on_card(self) -> None:
+        typed = self._typed()
+        amount = min(typed, self.plan.remaining) if typed else self.plan.remaining
+        if amount > 0:
+            self._add("card", amount)
+        if not self.plan.remaining:
+            self.finish()
+
+    def on_clear(self) -> None:
+        for tender in self.plan.tenders:
+            self.plan.remove(tender)
+        self.message.clear()
+        self._refresh()
+
+    def finish(self) -> None:
+        """Accept when the tenders cover the total; else say what is missing."""
+        try:
+            self.plan.payments()
+        except UserFacingError as error:
+            self.message.setText(error.message)
+            return
+        self.accept()
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _typed(self) -> Decimal | None:
+        text = self.amount.text().strip()
+        if not text:
+            return Decimal(0)
+        value = parse_amount(text)
+        if value is None:
+            self.message.setText(_("{text} is not an amount.").format(text=text))
+        return value
+
+    def _add(self, method: str, amount: Decimal) -> bool:
+        try:
+            self.plan.add(method, amount)
+        except UserFacingError as error:
+            self.message.setText(error.message)
+            return False
+        self.message.clear()
+        self._refresh()
+        return True
+
+    def _refresh(self) -> None:
+        plan = self.plan
+        self.tenders.setText(
+            "   ·   ".join(f"{t.method.label} {format_money(t.amount)}" for t in plan.tenders)
+        )
+        self.remaining.setText(
+            _("Left to pay: {amount}").format(amount=format_money(plan.remaining))
+            if plan.remaining
+            else ""
+        )
+        self.change.setText(
+            _("Change: {amount}").format(amount=format_money(plan.change)) if plan.change else ""
+        )
+        self.amount.setText(format_decimal(plan.remaining) if plan.remaining else "")
+        self.amount.selectAll()
+        self.amount.setFocus()
