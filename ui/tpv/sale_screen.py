@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -110,6 +111,7 @@ class SaleScreen(QWidget):
         super().__init__()
         self.tasks = tasks
         self.runtime: TillRuntime | None = None
+        self._opening: Future[TillRuntime] | None = None
         self.cart: Cart | None = None
         self.busy = False
         self.payment_dialog: PaymentDialog | None = None
@@ -190,10 +192,12 @@ class SaleScreen(QWidget):
             return
         self.busy = True
         self.show_message("info", _("Opening the till… the first time, the catalog is loaded."))
-        self.tasks.run(lambda: open_till(target, till, store), self.on_till_opened, self.on_failed)
+        self._opening = self.tasks.run(
+            lambda: open_till(target, till, store), self.on_till_opened, self.on_failed
+        )
 
     def on_till_opened(self, runtime: TillRuntime) -> None:
-        self.busy = False
+        self.busy, self._opening = False, None
         self.attach(runtime)
         runtime.start_sync()
 
@@ -207,7 +211,12 @@ class SaleScreen(QWidget):
         self._refresh()
 
     def close_till(self) -> None:
-        """Stop the sync worker and close the store (the owner calls it on quit)."""
+        """Stop the sync worker and close the store (the owner calls it on quit, after the
+        task helper has shut down: a till opened meanwhile is closed here too)."""
+        opening, self._opening = self._opening, None
+        if self.runtime is None and opening is not None and opening.done():
+            if not opening.cancelled() and opening.exception() is None:
+                opening.result().close()
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None
