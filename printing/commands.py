@@ -27,7 +27,7 @@ def add_print_parser(
         "--printer",
         required=True,
         metavar="SPEC",
-        help=_("file:PATH, tcp:HOST:PORT, usb:VID:PID, serial:PORT or win:PRINTER NAME"),
+        help=_("file:PATH, tcp:HOST:PORT, usb:VID:PID, serial:PORT[:BAUD] or win:PRINTER NAME"),
     )
     parser.add_argument("--width", choices=sorted(WIDTHS), default="80", help=_("paper in mm"))
     parser.add_argument("--gift", action="store_true", help=_("gift ticket, without prices"))

@@ -89,6 +89,21 @@ def render_preview(document: Document, *, dpi_scale: int = 1) -> Image.Image:
     return _stack(strips, painter.width)
 
 
+@dataclass(frozen=True)
+class Bitmap:
+    """A preview as plain 8-bit grey pixels, row by row: handed from a worker to the screen."""
+
+    width: int
+    height: int
+    pixels: bytes  # width * height bytes, 0 ink .. 255 paper
+
+
+def preview_bitmap(document: Document, *, dpi_scale: int = 1) -> Bitmap:
+    """The preview of ``document`` as a :class:`Bitmap` (the screen wraps it in an image)."""
+    image = render_preview(document, dpi_scale=dpi_scale)
+    return Bitmap(image.width, image.height, image.tobytes())
+
+
 def save_preview(document: Document, path: str | os.PathLike[str], *, dpi_scale: int = 1) -> None:
     """Write the preview of ``document`` to ``path`` as PNG."""
     render_preview(document, dpi_scale=dpi_scale).save(Path(path), format="PNG")

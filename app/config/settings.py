@@ -66,6 +66,12 @@ SHOP_PREFIX = declare("shop.prefix", str, "ps_", "Table prefix of the PrestaShop
 SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
 SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
 TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
+TILL_MANAGER_PROFILES = declare(
+    "till.manager_profiles",
+    str,
+    "1",
+    "PrestaShop profile ids (comma-separated) whose employees are till managers; 1: SuperAdmin",
+)
 TILL_STORE = declare("till.store_path", str, "", "Till store file; empty: the data folder")
 PRINTER = declare(
     "printer.spec",
@@ -77,6 +83,23 @@ PRINTER_WIDTH = declare("printer.width_mm", int, 80, "Paper width in mm: 58 or 8
 PRINTER_CODE_PAGE = declare("printer.code_page", str, "CP858", "Code page of the printer")
 PRINTER_CUT = declare("printer.cut", str, "full", "Cut after each ticket: full, partial, none")
 PRINTER_DRAWER_PIN = declare("printer.drawer_pin", int, 2, "Cash drawer connector pin: 2 or 5")
+PRINTER_COLUMNS = declare(
+    "printer.columns",
+    int,
+    0,
+    "Characters per line: 32, 42 or 48; 0: as the paper (32 on 58 mm, 48 on 80 mm)",
+)
+PRINTER_DRAWER_ON_MS = declare("printer.drawer_on_ms", int, 100, "Drawer pulse length in ms")
+PRINTER_DRAWER_OFF_MS = declare("printer.drawer_off_ms", int, 200, "Pause after the pulse in ms")
+PRINTER_STATUS_CHECK = declare(
+    "printer.status_check",
+    bool,
+    True,
+    "Ask a network printer for its status (DLE EOT) before printing; off for print servers",
+)
+PRINTER_TIMEOUT = declare(
+    "printer.timeout_s", int, 5, "Seconds to wait for the printer before saying it did not answer"
+)
 RECEIPT_TAX_ID = declare("receipt.tax_id", str, "", "The shop's tax id (NIF) printed on tickets")
 RECEIPT_FOOTER = declare(
     "receipt.footer", str, "Gracias por su compra", "Text at the foot of every ticket"
@@ -86,6 +109,18 @@ SALE_ORDER_STATE = declare(
     str,
     "PS_OS_DELIVERED",
     "Order state of a till sale in PrestaShop: a configuration key (PS_OS_…) or a state id",
+)
+BUGREPORT_ENDPOINT = declare(
+    "bugreport.endpoint",
+    str,
+    "https://reports.mostrador.app/v1/reports",
+    "HTTPS address problem reports are posted to",
+)
+BUGREPORT_AUTO_SEND = declare(
+    "bugreport.auto_send",
+    bool,
+    False,
+    "Send reports of unexpected errors without asking (no screenshot, no description)",
 )
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]

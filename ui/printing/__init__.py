@@ -1,0 +1,1 @@
+"""Printing screens: the print flow after a sale, reprints, printer settings, previews."""
