@@ -145,7 +145,7 @@ def print_ticket(
         if ticket is None:
             return PrintResult(False, _no_ticket(number))
         if not printer.spec:
-            return PrintResult(False, _("No ticket printer is configured."))
+            return PrintResult(False, _("No ticket printer is configured."), no_printer=True)
         drawer = _opens_drawer(ticket, later=copy or gift)
         options = ReceiptOptions(width=printer.width, gift=gift, copy=copy, open_drawer=drawer)
         document = build_receipt(ticket, shop_header(store, settings), options)
@@ -209,7 +209,7 @@ def print_sample(config: PrinterConfig) -> PrintResult:
     try:
         printer = PrinterSettings.from_config(config)
         if not printer.spec:
-            return PrintResult(False, _("No ticket printer is configured."))
+            return PrintResult(False, _("No ticket printer is configured."), no_printer=True)
         return _send(sample_document(config), printer)
     except ConfigError as error:
         return PrintResult(False, error.message)

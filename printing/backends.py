@@ -60,6 +60,7 @@ class PrinterSpec:
 class PrintResult:
     ok: bool
     message: str
+    no_printer: bool = False  # nothing was tried: this till has no ticket printer set up
 
 
 class PrinterProblem(Exception):

@@ -127,6 +127,21 @@ def test_printer_off_offers_retry_and_retry_prints_once_it_is_on(
     qtbot.waitUntil(lambda: flow.problem_dialog(ticket.number) is None)
 
 
+def test_a_till_without_a_printer_says_so_without_a_dialog(
+    qtbot: QtBot,
+    window: QWidget,
+    tasks: TaskManager,
+    sold: tuple[TillStore, Ticket],
+    tmp_path: Path,
+) -> None:
+    store, ticket = sold
+    flow = PrintFlow(window, tasks, _settings(tmp_path, ""))
+    with qtbot.waitSignal(flow.print_failed, timeout=WAIT_MS) as failed:
+        flow.print_ticket(store, ticket)
+    assert failed.args == ["No ticket printer is configured."]
+    assert flow.problem_dialog(ticket.number) is None  # the cashier sells on undisturbed
+
+
 def test_a_silent_printer_does_not_hold_the_window(
     qtbot: QtBot,
     window: QWidget,

@@ -157,6 +157,8 @@ class PrintFlow(QObject):
             if dialog is not None:
                 dialog.accept()
             self.printed.emit(job.number)
+        elif result.no_printer:  # a till without a printer sells on: said, never a dialog
+            self.print_failed.emit(result.message)
         else:
             self.show_problem(job, result.message)
 
