@@ -25,3 +25,10 @@ bench:
 	.venv/bin/python -m bench.till_store
 	.venv/bin/python bench/sale_commit.py --sales 300
 	.venv/bin/python bench/push.py --tickets 1000 --single 5
+
+# Screenshots of the real window on the demo shop, every screen in both languages, into
+# screenshots/<lang>/<screen>.png (starts Xvfb when there is no display).
+.PHONY: screenshots
+screenshots:
+	scripts/setup.sh --test
+	.venv/bin/python scripts/screenshots.py --out screenshots

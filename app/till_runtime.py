@@ -13,36 +13,43 @@ on the worker so that :meth:`Cart.add` on the GUI thread is pure computation.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from app.connection import ShopTarget, password_for
+from app.errors import UserFacingError
 from app.events import EventBus
 from app.logging_setup import register_secret
+from app.sale.cart import Cart
 from app.sale.price_inputs import (
     Employee,
     ItemKey,
     PricingRows,
     ShopConfig,
     StoreSource,
+    customer_group,
     find_employee,
+    price_context,
+    product_pricing,
 )
-from app.sync.catalog_pull import LOADED_KEY, load_state, pull_catalog
+from app.sale.pricing import unit_prices
+from app.sync.catalog_pull import CONFIG_PREFIX, LOADED_KEY, load_state, pull_catalog
 from app.sync.push import make_push_engine
 from app.sync.worker import SyncSettings, SyncWorker
-from app.till import catalog
-from app.till.cash_drawer import current_cash_session, open_cash_session
+from app.till import catalog, customers, parked
+from app.till.cash_drawer import current_cash_session
 from app.till.cash_session import CashSession
 from app.till.catalog import CatalogItem
-from app.till.migration_catalog import ROWID_SHIFT
-from app.till.models_catalog import CatalogCombination
+from app.till.customers import CustomerEntry, NewCustomer
+from app.till.models_catalog import CatalogSyncState
+from app.till.parked import ParkedTicket
 from app.till.records import Ticket, TicketCustomer
 from app.till.store import TillStore, open_store
 from app.till.tickets import record_sale
@@ -65,6 +72,7 @@ class PrefetchingSource:
         self._lock = threading.Lock()
         self._rows: dict[_RowsKey, PricingRows] = {}
         self._walk_in: TicketCustomer | None = None
+        self._employees: dict[int, Employee] = {}
 
     @property
     def config(self) -> ShopConfig:
@@ -92,8 +100,16 @@ class PrefetchingSource:
                 self._walk_in = cached
         return cached
 
+    def remember_employee(self, employee: Employee) -> None:
+        """Keep ``employee`` (read on a worker, e.g. by the manager's approval) in memory, so
+        that the cart checking an approval does not read the store on the GUI thread."""
+        with self._lock:
+            self._employees[employee.id_employee] = employee
+
     def employee(self, id_employee: int) -> Employee | None:
-        return self.inner.employee(id_employee)
+        with self._lock:
+            cached = self._employees.get(id_employee)
+        return cached if cached is not None else self.inner.employee(id_employee)
 
 
 def _keys(items: Sequence[CatalogItem]) -> tuple[ItemKey, ...]:
@@ -199,25 +215,59 @@ def search_items(runtime: TillRuntime, text: str, limit: int = 30) -> list[Catal
 
 def combinations_of(runtime: TillRuntime, id_product: int) -> list[CatalogItem]:
     """The combinations of ``id_product`` (sizes, colours…) with their stock."""
+    return catalog.combinations(runtime.store, id_product)
+
+
+@dataclass(frozen=True)
+class Variants:
+    """A product's combinations, and whether the shop sells what is out of stock."""
+
+    items: tuple[CatalogItem, ...]
+    sell_out_of_stock: bool
+
+
+def variants_of(runtime: TillRuntime, id_product: int) -> Variants:
+    return Variants(tuple(catalog.combinations(runtime.store, id_product)), _sells_out(runtime))
+
+
+def _sells_out(runtime: TillRuntime) -> bool:
+    """PS_ORDER_OUT_OF_STOCK as the last pull stored it (the product's own ``out_of_stock``
+    is not in the till's catalog)."""
     with runtime.store.read() as session:
-        ids = session.scalars(
-            select(CatalogCombination.id_product_attribute)
-            .where(CatalogCombination.id_product == id_product)
-            .order_by(CatalogCombination.id_product_attribute)
-        ).all()
-    rowids = [id_product * ROWID_SHIFT + pa for pa in ids]
-    # TODO(lead): a public ``catalog.combinations(store, id_product)`` would replace this.
-    with catalog._snapshot(runtime.store) as db:
-        rows = db.execute(catalog._ITEMS_BY_ROWID, (json.dumps(rowids),))
-        return [catalog._item(row) for row in rows]
+        row = session.get(CatalogSyncState, CONFIG_PREFIX + "PS_ORDER_OUT_OF_STOCK")
+    return row is not None and row.value.strip() == "1"
+
+
+# --------------------------------------------------------------------------- product grid
+
+
+@dataclass(frozen=True)
+class ProductTile:
+    item: CatalogItem
+    price: Decimal  # one unit, tax included, for the cart's customer
+
+
+def category_list(runtime: TillRuntime) -> list[catalog.Category]:
+    return catalog.categories(runtime.store)
+
+
+def category_page(
+    runtime: TillRuntime, id_category: int, customer: TicketCustomer, offset: int, limit: int
+) -> list[ProductTile]:
+    """One page of the products of ``id_category``, priced for ``customer``."""
+    items = catalog.products_in_category(runtime.store, id_category, limit, offset)
+    if not items:
+        return []
+    config = runtime.source.config
+    rows = runtime.source.inner.rows(items, customer_group(config, customer))
+    context = price_context(config, customer, rows.group_reduction, datetime.now())
+    lines = [(product_pricing(item, rows, config), 1) for item in items]
+    prices = unit_prices(lines, context, config.pricing)
+    return [ProductTile(item, price.tax_incl) for item, price in zip(items, prices, strict=True)]
 
 
 def find_cash_session(runtime: TillRuntime) -> CashSession | None:
     return current_cash_session(runtime.store)
-
-
-def open_session(runtime: TillRuntime, opening_float: Decimal) -> CashSession:
-    return open_cash_session(runtime.store, opening_float, runtime.employee.id_employee)
 
 
 def record(runtime: TillRuntime, draft: Ticket) -> Ticket:
@@ -226,3 +276,82 @@ def record(runtime: TillRuntime, draft: Ticket) -> Ticket:
     if runtime.worker is not None:
         runtime.worker.wake()
     return ticket
+
+
+# --------------------------------------------------------------------------- customers
+
+
+def find_customers(runtime: TillRuntime, text: str, limit: int = 30) -> list[CustomerEntry]:
+    return customers.search_customers(runtime.store, text, limit)
+
+
+def take_customer(runtime: TillRuntime, new: NewCustomer) -> CustomerEntry:
+    """Record a customer taken at the counter (till-store writer)."""
+    return customers.create_customer(runtime.store, new, runtime.source.config.customer_group)
+
+
+def prepare_customer(
+    runtime: TillRuntime, customer: TicketCustomer | None, items: Sequence[CatalogItem]
+) -> TicketCustomer:
+    """Read ahead the pricing rows of the cart's ``items`` (in cart order) for ``customer``'s
+    group (None: the walk-in customer), so that :meth:`Cart.set_customer` reprices in memory."""
+    chosen = customer or runtime.source.walk_in_customer()
+    if items:
+        runtime.source.prefetch(items, customer_group(runtime.source.config, chosen))
+    return chosen
+
+
+# --------------------------------------------------------------------------- parked tickets
+
+
+@dataclass(frozen=True)
+class ParkedSummary:
+    """A parked ticket as the recall list shows it."""
+
+    id: str
+    note: str
+    created_at: datetime
+    lines: int
+    units: int
+    total: Decimal
+    customer: str  # "" for the walk-in customer
+
+
+def park_cart(runtime: TillRuntime, cart_json: str, note: str) -> ParkedTicket:
+    return parked.park(runtime.store, cart_json, note, runtime.employee.id_employee)
+
+
+def list_parked(runtime: TillRuntime) -> list[ParkedSummary]:
+    """The till's parked tickets, oldest first, priced at today's prices."""
+    return [_summary(runtime, ticket) for ticket in parked.parked_tickets(runtime.store)]
+
+
+def _summary(runtime: TillRuntime, ticket: ParkedTicket) -> ParkedSummary:
+    try:
+        cart = Cart.from_json(ticket.cart_json, runtime.source.inner)
+        total = cart.totals.total_tax_incl if not cart.is_empty else Decimal(0)
+    except UserFacingError:
+        logger.warning("parked ticket %s cannot be read", ticket.id, exc_info=True)
+        return ParkedSummary(ticket.id, ticket.label, ticket.created_at, 0, 0, Decimal(0), "")
+    who = cart.customer
+    name = "" if who.is_walk_in else f"{who.firstname} {who.lastname}".strip()
+    units = sum(line.quantity for line in cart.lines)
+    return ParkedSummary(
+        ticket.id, ticket.label, ticket.created_at, len(cart.lines), units, total, name
+    )
+
+
+def recall_parked(runtime: TillRuntime, parked_id: str) -> ParkedTicket:
+    """Take a parked ticket back, its pricing rows read ahead for :meth:`Cart.from_json`.
+
+    A cart that cannot be read stays parked (the error says so)."""
+    for ticket in parked.parked_tickets(runtime.store):
+        if ticket.id == parked_id:
+            probe = Cart.from_json(ticket.cart_json, runtime.source.inner)
+            prepare_customer(runtime, probe.customer, [line.item for line in probe.lines])
+            break
+    return parked.recall(runtime.store, parked_id)
+
+
+def delete_parked(runtime: TillRuntime, parked_id: str) -> bool:
+    return parked.delete_parked(runtime.store, parked_id)

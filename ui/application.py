@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.cli import LaunchOptions
 from app.i18n import current_language
+from ui.crash_handler import install_crash_handler, shutdown_bug_reports
 from ui.main_window import MainWindow
 
 
@@ -33,5 +34,9 @@ def run_application(options: LaunchOptions) -> int:
     app.setOrganizationName("Mostrador")
     install_qt_translations(app)
     window = MainWindow(options.target, options.till, options.store)
+    install_crash_handler(app, lambda: window, window.report_context)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        shutdown_bug_reports()

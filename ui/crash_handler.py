@@ -85,6 +85,12 @@ def reporter() -> BugReporter:
     return _Shared.reporter
 
 
+def wake_bug_reports() -> None:
+    """Send queued reports now (the network is back), if the reporter has started."""
+    if _Shared.reporter is not None:
+        _Shared.reporter.wake()
+
+
 def set_reporter(value: BugReporter | None) -> None:
     """Use ``value`` from now on (tests, or a reporter made elsewhere)."""
     _Shared.reporter = value

@@ -36,7 +36,11 @@ class HomeScreen(QWidget):
         form.addRow(self._caption(_("PrestaShop")), self.version_value)
         form.addRow(self._caption(_("Products")), self.products_value)
         form.addRow(self._caption(_("Connection")), self.connection_value)
-        self.refresh_button = QPushButton(_("Check again (F5)"))
+        self.till_value = QLabel("—")
+        self.till_value.setStyleSheet(VALUE_STYLE)
+        self.till_value.setWordWrap(True)
+        form.addRow(self._caption(_("Till")), self.till_value)
+        self.refresh_button = QPushButton(_("Check again (Ctrl+F5)"))
         self.refresh_button.setMinimumHeight(44)
         self.refresh_button.clicked.connect(self.refresh_requested)
         card = QFrame()
@@ -92,3 +96,19 @@ class HomeScreen(QWidget):
         self.subtitle.setText(hint)
         self._set_state("error", message)
         self.refresh_button.setEnabled(True)
+
+    def show_till_opening(self) -> None:
+        self.till_value.setText(
+            _(
+                "Opening the till… the first time, the shop's catalog is loaded "
+                "(a few minutes on a large shop)."
+            )
+        )
+
+    def show_till_ready(self) -> None:
+        self.till_value.setText(_("Ready: sign in to sell."))
+
+    def show_till_failed(self, message: str) -> None:
+        self.till_value.setText(
+            _("The till could not be opened. {reason}").format(reason=message).strip()
+        )

@@ -1,72 +1,299 @@
-"""The main window: a shell (menus, status bar, screen stack). Screens live in their own modules."""
+"""The main window: a shell (menus, status bar, screen stack). Screens live in their own modules.
+
+The window owns the open till (:class:`~app.till_runtime.TillRuntime`): it opens it on a
+worker as soon as it starts (the first time, the catalog is pulled), then asks who is
+selling (the sign-in screen). The employee signed in is the one recorded on every ticket;
+locking the till (Ctrl+L) goes back to the sign-in screen and anyone may take over, the
+cart staying as it was. Tickets are printed after they are recorded (``PrintFlow``); the
+sync state is always in the status bar.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from app import __version__
+from app.bugreport.report import ReportContext, gather_context, shop_facts
 from app.connection import ShopTarget
 from app.errors import UserFacingError
 from app.i18n import _
+from app.sale.price_inputs import Employee
 from app.shop_status import ShopStatus, load_shop_status
+from app.sync.worker import SyncStatus
+from app.till.cash_session import MovementKind
+from app.till.records import Ticket
+from app.till_ops import ZPrintRequest, print_z_report
+from app.till_runtime import TillRuntime, open_till
+from printing.backends import PrintResult
+from ui.crash_handler import open_log_folder, open_report_dialog, wake_bug_reports
+from ui.help import show_help
 from ui.home_screen import HomeScreen
+from ui.printing.print_flow import PrintFlow
+from ui.printing.printer_settings import PrinterSettingsDialog
+from ui.printing.reprint_dialog import ReprintDialog
+from ui.qt_events import QtEventListener
+from ui.sync_status import SyncStatusWidget
 from ui.tasks import TaskManager
+from ui.tpv.cash_close import CashCloseScreen
+from ui.tpv.cash_move import CashMoveDialog
+from ui.tpv.login_screen import LoginScreen, role_text
+from ui.tpv.manager_approval import ask_manager_approval
+from ui.tpv.pin_dialog import SetPinDialog
+from ui.tpv.returns_screen import ReturnsScreen
 from ui.tpv.sale_screen import SaleScreen
+from ui.tpv.z_preview import ZPreview
+from ui.window_actions import build_menus
+
+logger = logging.getLogger(__name__)
+
+# F1 opens the page of the screen (or dialog) in use.
+DIALOG_HELP = {
+    "PaymentDialog": "payment",
+    "CustomerDialog": "customer",
+    "ParkedDialog": "park",
+    "DiscountDialog": "discount",
+    "CashOpenDialog": "cash_open",
+    "CashMoveDialog": "cash_move",
+    "ReprintDialog": "printer",
+    "PrinterSettingsDialog": "printer",
+    "PrintProblemDialog": "printer",
+    "SetPinDialog": "login",
+    "ManagerApprovalDialog": "discount",
+}
 
 
 class MainWindow(QMainWindow):
     def __init__(self, target: ShopTarget | None, till: str, store: Path | None = None) -> None:
         super().__init__()
-        self.target = target
-        self.till = till
-        self.store = store
+        self.target, self.till, self.store = target, till, store
+        self.runtime: TillRuntime | None = None
+        self.last_status: ShopStatus | None = None
+        self.employee: Employee | None = None
+        self._opening: Future[TillRuntime] | None = None
         self.tasks = TaskManager(self)
+        self.print_flow = PrintFlow(self, self.tasks)
+        self.events = QtEventListener(parent=self)
         self.setWindowTitle(_("Mostrador — {till}").format(till=till))
         self.setMinimumSize(1000, 700)
         self.resize(1024, 768)
+        self._build_screens()
+        self._build_status_bar()
+        self.print_flow.printed.connect(self.on_printed)
+        self.print_flow.print_failed.connect(
+            lambda reason: self.statusBar().showMessage(reason, 8000)
+        )
+        self.actions_ = build_menus(self, self)
+        self.actions_.set_state(False)
+        self.refresh_status()
+        self.open_till()
+
+    def _build_screens(self) -> None:
         self.home = HomeScreen()
         self.home.refresh_requested.connect(self.refresh_status)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.home)
+        self.login = LoginScreen(self.tasks)
+        self.login.signed_in.connect(self.on_signed_in)
         self.sale = SaleScreen(self.tasks)
-        self.stack.addWidget(self.sale)
+        self.sale.ticket_paid.connect(self.on_ticket_paid)
+        self.returns = ReturnsScreen(self.tasks)
+        self.returns.refund_recorded.connect(self.on_ticket_paid)
+        self.returns.done.connect(self.show_sale)
+        self.cash_close = CashCloseScreen(self.tasks)
+        self.cash_close.print_requested.connect(self.print_z)
+        self.cash_close.done.connect(self.show_sale)
+        self.z_preview = ZPreview(self.tasks)
+        self.z_preview.print_requested.connect(self.print_z)
+        self.z_preview.done.connect(self.show_sale)
+        self.stack = QStackedWidget()
+        for screen in (self.home, self.login, self.sale, self.returns, self.cash_close):
+            self.stack.addWidget(screen)
+        self.stack.addWidget(self.z_preview)
         self.setCentralWidget(self.stack)
-        self.connection_label = QLabel()
-        self.statusBar().addPermanentWidget(self.connection_label)
-        self._build_menus()
-        self.refresh_status()
+        self.help_ids = {
+            self.home: "home", self.login: "login", self.sale: "sale",
+            self.returns: "returns", self.cash_close: "cash_close", self.z_preview: "z_report",
+        }  # fmt: skip
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
-        quit_action = QAction(_("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        till_menu = self.menuBar().addMenu(_("&Till"))
-        sell = QAction(_("&Sell"), self)
-        sell.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        sell.triggered.connect(self.show_sale)
-        till_menu.addAction(sell)
-        self.addAction(sell)  # F2 works from any screen, menu bar shown or not
-        home = QAction(_("&Home"), self)
-        home.triggered.connect(lambda: self.stack.setCurrentWidget(self.home))
-        till_menu.addAction(home)
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About Mostrador"), self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
-        refresh = QAction(_("Check &connection"), self)
-        refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        refresh.triggered.connect(self.refresh_status)
-        help_menu.addAction(refresh)
+    def _build_status_bar(self) -> None:
+        self.employee_label = QLabel()
+        self.sync_status = SyncStatusWidget()
+        self.events.status_changed.connect(self.sync_status.show_status)
+        self.events.status_changed.connect(self.on_sync_status)
+        self.connection_label = QLabel()
+        bar = self.statusBar()
+        bar.addWidget(self.employee_label)
+        bar.addPermanentWidget(self.sync_status)
+        bar.addPermanentWidget(self.connection_label)
+
+    # --- the till -------------------------------------------------------------------------
+
+    def open_till(self) -> None:
+        """Open the till store on a worker (the first time, the catalog is pulled)."""
+        target, till, store = self.target, self.till, self.store
+        self.home.show_till_opening()
+        self._opening = self.tasks.run(
+            lambda: open_till(target, till, store), self.on_till_opened, self.on_till_failed
+        )
+
+    def on_till_opened(self, runtime: TillRuntime) -> None:
+        self._opening = None
+        self.runtime = runtime
+        self.events.attach(runtime.bus)
+        runtime.start_sync()
+        self.sale.attach(runtime)
+        self.login.set_store(runtime.store)
+        self.home.show_till_ready()
+        self.stack.setCurrentWidget(self.login)
+
+    def on_till_failed(self, error: BaseException) -> None:
+        self._opening = None
+        self.home.show_till_failed(error.message if isinstance(error, UserFacingError) else "")
+        if not isinstance(error, UserFacingError):
+            from ui.errors import show_error
+
+            show_error(self, error)
+
+    def on_signed_in(self, employee: Employee) -> None:
+        runtime = self.runtime
+        if runtime is None:
+            return
+        self.employee = employee
+        runtime.employee = employee  # recorded on every ticket from now on
+        self.sale.set_employee(employee)
+        self.employee_label.setText(
+            _("{name} ({role})").format(name=employee.name, role=role_text(employee))
+        )
+        self.actions_.set_state(True)
+        self.show_sale()
+
+    def lock(self) -> None:
+        if self.runtime is None or self.employee is None:
+            return
+        self.login.lock_mode(self.employee)
+        self.actions_.set_state(False)
+        self.stack.setCurrentWidget(self.login)
+
+    # --- screens --------------------------------------------------------------------------
+
+    def _till(self) -> TillRuntime | None:
+        """The open till when someone is signed in (else the sign-in screen is shown)."""
+        if self.runtime is None or self.employee is None:
+            return None
+        return self.runtime
 
     def show_sale(self) -> None:
-        self.stack.setCurrentWidget(self.sale)
-        self.sale.start(self.target, self.till, self.store)
+        if self._till() is not None:
+            self.stack.setCurrentWidget(self.sale)
+
+    def show_home(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+
+    def show_returns(self) -> None:
+        runtime = self._till()
+        if runtime is not None:
+            self.stack.setCurrentWidget(self.returns)
+            self.returns.show_for(runtime)
+
+    def show_cash_close(self) -> None:
+        runtime = self._till()
+        if runtime is not None:
+            self.stack.setCurrentWidget(self.cash_close)
+            self.cash_close.show_for(runtime)
+
+    def show_last_z(self) -> None:
+        runtime = self._till()
+        if runtime is not None:
+            self.stack.setCurrentWidget(self.z_preview)
+            self.z_preview.show_last_closed(runtime)
+
+    def cash_in(self) -> None:
+        self._cash_move(MovementKind.CASH_IN)
+
+    def cash_out(self) -> None:
+        self._cash_move(MovementKind.CASH_OUT)
+
+    def _cash_move(self, kind: MovementKind) -> None:
+        runtime = self._till()
+        if runtime is not None:
+            CashMoveDialog(self, self.tasks, runtime, kind=kind).open()
+
+    def show_reprint(self) -> None:
+        runtime = self._till()
+        if runtime is not None:
+            ReprintDialog(self, self.tasks, runtime.store, self.print_flow).open()
+
+    def show_printer_settings(self) -> None:
+        self._as_manager(
+            _("Change the ticket printer"),
+            lambda _manager: PrinterSettingsDialog(self, self.tasks).open(),
+        )
+
+    def show_pins(self) -> None:
+        runtime = self.runtime
+
+        def open_pins(manager: Employee) -> None:
+            if runtime is not None:
+                dialog = SetPinDialog(self, self.tasks, runtime.store, manager)
+                dialog.pins_changed.connect(self.login.reload)
+                dialog.open()
+
+        self._as_manager(_("Set employee PINs"), open_pins)
+
+    def _as_manager(self, reason: str, then: Callable[[Employee], None]) -> None:
+        """Run ``then(manager)`` now for a manager, after a manager's approval otherwise."""
+        runtime, employee = self._till(), self.employee
+        if runtime is None or employee is None:
+            return
+        if employee.is_manager:
+            then(employee)
+        else:
+            ask_manager_approval(self, self.tasks, runtime.store, reason, then)
+
+    # --- printing -------------------------------------------------------------------------
+
+    def on_ticket_paid(self, ticket: Ticket) -> None:
+        """A sale or a refund was recorded: print it (a printer fault never undoes it)."""
+        if self.runtime is not None:
+            self.print_flow.print_ticket(self.runtime, ticket)
+
+    def on_printed(self, number: str) -> None:
+        self.statusBar().showMessage(_("Ticket {number} printed.").format(number=number), 5000)
+
+    def print_z(self, request: ZPrintRequest) -> None:
+        runtime = self.runtime
+        if runtime is not None:
+            self.tasks.run(lambda: print_z_report(runtime, request), self.on_z_printed)
+
+    def on_z_printed(self, result: PrintResult) -> None:
+        if result.ok:
+            self.statusBar().showMessage(_("Z report printed."), 5000)
+        else:
+            QMessageBox.warning(self, _("Z report"), result.message)
+
+    # --- help, status ---------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        modal = QApplication.activeModalWidget()
+        screen_id = DIALOG_HELP.get(type(modal).__name__) if modal is not None else None
+        if screen_id is None:
+            current = self.stack.currentWidget()
+            screen_id = self.help_ids.get(current, "home") if current is not None else "home"
+        show_help(modal or self, screen_id, self.tasks)
+
+    def report_problem(self) -> None:
+        open_report_dialog(self, self.report_context)
+
+    def report_context(self) -> ReportContext:
+        """The till's facts for a problem report (runs on a worker: frozen values only)."""
+        return gather_context(self.till, shop_facts(self.last_status, self.sync_status.status))
+
+    def open_log_folder(self) -> None:
+        open_log_folder()
 
     def refresh_status(self) -> None:
         target = self.target
@@ -79,6 +306,7 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda: load_shop_status(target), self.on_status_loaded, self.on_failed)
 
     def on_status_loaded(self, status: ShopStatus) -> None:
+        self.last_status = status
         self.home.show_status(status)
         self.setWindowTitle(
             _("Mostrador — {shop} — {till}").format(shop=status.shop_name, till=self.till)
@@ -96,6 +324,10 @@ class MainWindow(QMainWindow):
 
             show_error(self, error)
 
+    def on_sync_status(self, status: SyncStatus) -> None:
+        if status.online:
+            wake_bug_reports()  # queued problem reports go as soon as the network is back
+
     def _set_connection(self, online: bool | None, text: str) -> None:
         colour = {True: "#1b7f3a", False: "#b3261e", None: "#8a6d00"}[online]
         self.connection_label.setText(f"<b style='color:{colour}'>●</b> {text}")
@@ -111,5 +343,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.tasks.shutdown()
-        self.sale.close_till()
+        self.events.close()
+        opening, self._opening = self._opening, None
+        if self.runtime is None and opening is not None and opening.done():
+            if not opening.cancelled() and opening.exception() is None:
+                opening.result().close()  # opened while the window was closing
+        if self.runtime is not None:
+            self.runtime.close()
+            self.runtime = None
         super().closeEvent(event)

@@ -33,6 +33,7 @@ class TaskManager(QObject):
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         self._finished.connect(self._on_finished)
         self.pending = 0
+        self.closed = False
 
     def run(
         self,
@@ -57,6 +58,10 @@ class TaskManager(QObject):
         on_success: Callable[[T], None] | None,
         on_failure: Callable[[BaseException], None] | None,
     ) -> Future[T]:
+        if self.closed:  # the window is closing: nothing new starts, nobody waits for it
+            dropped: Future[T] = Future()
+            dropped.cancel()
+            return dropped
         self.pending += 1
         future = executor.submit(fn)
         # Emitted from the worker; delivered on the GUI thread (this object lives there).
@@ -66,8 +71,8 @@ class TaskManager(QObject):
     @Slot(object, object, object)
     def _on_finished(self, future: Future[Any], on_success: Any, on_failure: Any) -> None:
         self.pending -= 1
-        if future.cancelled():
-            return
+        if future.cancelled() or self.closed:
+            return  # results that arrive once the owner has shut down go nowhere
         error = future.exception()
         if error is None:
             if on_success is not None:
@@ -79,5 +84,6 @@ class TaskManager(QObject):
 
     def shutdown(self) -> None:
         """Stop accepting work, drop what has not started, wait for what runs."""
+        self.closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._writer.shutdown(wait=True)

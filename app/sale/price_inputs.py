@@ -137,6 +137,7 @@ class Employee:
     name: str
     id_profile: int
     active: bool = True
+    is_manager: bool = False  # id_profile is a manager profile (``till.manager_profiles``)
 
 
 class PricingSource(Protocol):
@@ -261,7 +262,7 @@ class StoreSource:
     def employee(self, id_employee: int) -> Employee | None:
         with self.store.read() as session:
             row = session.get(CatalogEmployee, id_employee)
-            return None if row is None else _employee(row)
+            return None if row is None else to_employee(row)
 
 
 def load_shop_config(store: TillStore, walk_in: int | None = None) -> ShopConfig:
@@ -421,8 +422,14 @@ def find_customer(store: TillStore, email: str) -> TicketCustomer:
     return to_customer(row)
 
 
-def find_employee(store: TillStore, id_employee: int | None = None) -> Employee:
-    """Employee ``id_employee`` (default: the first active one); refused if unknown or inactive."""
+def find_employee(
+    store: TillStore,
+    id_employee: int | None = None,
+    managers: frozenset[int] = MANAGER_PROFILES,
+) -> Employee:
+    """Employee ``id_employee`` (default: the first active one); refused if unknown or inactive.
+
+    ``managers``: the profiles whose employees are managers (SuperAdmin by default)."""
     with store.read() as session:
         query = select(CatalogEmployee).where(CatalogEmployee.active)
         if id_employee is not None:
@@ -432,12 +439,12 @@ def find_employee(store: TillStore, id_employee: int | None = None) -> Employee:
         if id_employee is None:
             raise UserFacingError(_("There is no active employee in this till's catalog."))
         raise UserFacingError(_("There is no active employee {id}.").format(id=id_employee))
-    return _employee(row)
+    return to_employee(row, managers)
 
 
-def _employee(row: CatalogEmployee) -> Employee:
+def to_employee(row: CatalogEmployee, managers: frozenset[int] = MANAGER_PROFILES) -> Employee:
     name = f"{row.firstname} {row.lastname}".strip()
-    return Employee(row.id_employee, name, row.id_profile, row.active)
+    return Employee(row.id_employee, name, row.id_profile, row.active, row.id_profile in managers)
 
 
 def _int(value: str, key: str) -> int:

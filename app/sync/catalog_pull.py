@@ -98,6 +98,7 @@ KINDS: tuple[TillKind, ...] = (
     TillKind("customers", tm.CatalogCustomer, "local", changes=Changes(customers=True)),
     TillKind("customer_groups", tm.CatalogCustomerGroup, changes=Changes(customers=True)),
     TillKind("employees", tm.CatalogEmployee, changes=Changes(employees=True)),
+    TillKind("categories", tm.CatalogCategory, changes=Changes(catalog=True)),
 )  # fmt: skip
 BY_KIND = {k.kind: k for k in KINDS}
 FOLLOWED = {"products": ("combinations", "id_product"), "customers": ("customer_groups", None)}

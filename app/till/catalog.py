@@ -12,6 +12,8 @@ does.
 * :func:`search`: every word of the text (2 letters or more) is a prefix (``"cam roj"`` finds
   "Camisa roja"), accent- and case-insensitive (``"camison"`` finds "Camisón"), over name,
   reference and EAN13; best matches first while there are few enough to rank.
+* :func:`categories`, :func:`products_in_category`, :func:`combinations`: browsing the
+  catalog by category (a product grid), on indexes.
 
 Both run per scan or keypress, so they skip the ORM: one raw connection of the store's pool, in
 one read transaction, SQL text that never changes (sqlite3 keeps it prepared), and the item
@@ -113,6 +115,38 @@ def search(store: TillStore, query: str, limit: int = 50) -> list[CatalogItem]:
             rowids = _ranked(db, rowids, words)
         rows = db.execute(_ITEMS_BY_ROWID, (json.dumps(rowids[:limit]),))
         return [_item(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Category:
+    id_category: int
+    id_parent: int  # a category of the list, or the shop's home category for the top ones
+    name: str
+    position: int  # among its siblings
+    product_count: int  # active products having it as default category
+
+
+def categories(store: TillStore) -> list[Category]:
+    """The shop's active categories under its home category, by depth, then position among
+    siblings; the top ones are those whose ``id_parent`` is not in the list."""
+    with _snapshot(store) as db:
+        return [Category(*row) for row in db.execute(_CATEGORIES)]
+
+
+def products_in_category(
+    store: TillStore, id_category: int, limit: int = 60, offset: int = 0
+) -> list[CatalogItem]:
+    """Active products whose default category is ``id_category``, by name (products only: a
+    product with combinations comes once; :func:`combinations` gives them)."""
+    with _snapshot(store) as db:
+        rows = db.execute(_ITEMS_IN_CATEGORY, (id_category, max(limit, 0), max(offset, 0)))
+        return [_item(row) for row in rows]
+
+
+def combinations(store: TillStore, id_product: int) -> list[CatalogItem]:
+    """The combinations of ``id_product`` (sizes, colours…) with their stock, by id."""
+    with _snapshot(store) as db:
+        return [_item(row) for row in db.execute(_ITEMS_OF_PRODUCT, (id_product,))]
 
 
 def fts_query(query: str) -> str:
@@ -415,6 +449,22 @@ _ITEMS_BY_CODE = f"""WITH hits (position, id_product, id_product_attribute) AS (
 _ITEMS_BY_ROWID = f"""WITH hits (position, id_product, id_product_attribute) AS (
     SELECT key, value / {ROWID_SHIFT}, value % {ROWID_SHIFT} FROM json_each(?)
 ) {_ITEMS}"""
+
+# ?1: id_category_default; ?2, ?3: limit and offset (index catalog_products_category).
+_ITEMS_IN_CATEGORY = f"""WITH hits (position, id_product, id_product_attribute) AS (
+    SELECT row_number() OVER (ORDER BY name COLLATE NOCASE, id_product), id_product, 0
+    FROM catalog_products WHERE id_category_default = ? AND active = 1
+    ORDER BY name COLLATE NOCASE, id_product LIMIT ? OFFSET ?
+) {_ITEMS}"""
+_ITEMS_OF_PRODUCT = f"""WITH hits (position, id_product, id_product_attribute) AS (
+    SELECT id_product_attribute, id_product, id_product_attribute FROM catalog_combinations
+    WHERE id_product = ?
+) {_ITEMS}"""
+_CATEGORIES = """SELECT c.id_category, c.id_parent, c.name, c.position, (
+        SELECT count(*) FROM catalog_products AS p
+        WHERE p.id_category_default = c.id_category AND p.active = 1)
+    FROM catalog_categories AS c WHERE c.active = 1
+    ORDER BY c.level_depth, c.id_parent, c.position, c.id_category"""
 
 
 def _item(row: Any) -> CatalogItem:

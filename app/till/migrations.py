@@ -26,6 +26,7 @@ from app import __version__
 from app.i18n import _
 from app.till.errors import NotATillStore, StoreTooNew
 from app.till.migration_catalog import CATALOG
+from app.till.migration_signin import CATEGORIES, SIGNIN
 from app.till.migration_steps import LEDGER, PARKED
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, 1, "sales ledger", LEDGER),
     Migration(2, 1, "parked tickets", PARKED),
     Migration(3, 1, "catalog cache and search", CATALOG),
+    Migration(4, 1, "employee sign-in", SIGNIN),
+    Migration(5, 1, "categories", CATEGORIES),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS till_schema (

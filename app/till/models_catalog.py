@@ -1,4 +1,4 @@
-"""Typed mapping of the till's catalog cache (the DDL lives in ``migration_catalog.py``).
+"""Typed mapping of the till's catalog cache (DDL: ``migration_catalog.py`` and ``_signin.py``).
 
 Keys are PrestaShop ids; prices are PrestaShop's 6-decimal values (tax excluded, default
 currency) stored as micro-units. The FTS5 ``catalog_search`` table is not mapped: triggers keep
@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, DateTime, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.till.models import TillBase
-from app.till.types import Price6, Str
+from app.till.types import Moment, Price6, Str
 
 
 class CatalogProduct(TillBase):
@@ -148,9 +148,39 @@ class CatalogEmployee(TillBase):
     id_profile: Mapped[int]
     id_lang: Mapped[int]
     active: Mapped[bool] = mapped_column(Boolean)
+    passwd: Mapped[Str]  # PrestaShop's back-office hash: bcrypt "$2y$…" or a legacy md5
+
+
+class CatalogCategory(TillBase):
+    __tablename__ = "catalog_categories"
+    id_category: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_parent: Mapped[int]
+    name: Mapped[Str]  # in the till's language
+    position: Mapped[int]  # category_shop.position: order among its siblings
+    active: Mapped[bool] = mapped_column(Boolean)
+    level_depth: Mapped[int]
 
 
 class CatalogSyncState(TillBase):
     __tablename__ = "catalog_sync_state"
     key: Mapped[str] = mapped_column(primary_key=True)
     value: Mapped[Str]
+
+
+# --------------------------------------------------------------------------- till-local sign-in
+# Not from the shop: never pulled, never pushed (``migration_signin.py``).
+
+
+class EmployeePin(TillBase):
+    __tablename__ = "employee_pins"
+    id_employee: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    pin_hash: Mapped[Str]  # bcrypt of the digits
+    set_by: Mapped[int]  # the manager's id_employee
+    set_at: Mapped[Moment]
+
+
+class SigninAttempt(TillBase):
+    __tablename__ = "signin_attempts"
+    id_employee: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    failures: Mapped[int]  # consecutive wrong secrets
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

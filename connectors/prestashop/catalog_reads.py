@@ -37,7 +37,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.barcodes import barcode_forms
 from connectors.prestashop.configuration import get_many, to_int
@@ -286,6 +286,7 @@ def _sources(m: ShopModels, shop: ShopInfo, now: dt.datetime) -> list[Source]:
         _specific_prices(m, shop, now),
         *_pricing(m, shop),
         *_people(m, shop),
+        _categories(m, shop),
         _attributes(m, shop),
         *_configuration(m),
     ]
@@ -428,7 +429,7 @@ def _people(m: ShopModels, shop: ShopInfo) -> list[Source]:
     groups: Columns = {"id_customer": cg.id_customer, "id_group": cg.id_group}
     group_base = select().select_from(cg).join(c, c.id_customer == cg.id_customer).where(visible)
     employees: Columns = {n: getattr(e, n) for n in ("id_employee", "firstname", "lastname",
-                          "email", "id_profile", "id_lang", "active")}  # fmt: skip
+                          "email", "id_profile", "id_lang", "active", "passwd")}  # fmt: skip
     employee_base = (
         select()
         .select_from(e)
@@ -441,6 +442,28 @@ def _people(m: ShopModels, shop: ShopInfo) -> list[Source]:
         Source("customer_groups", groups, "id_customer", group_base, list(groups.values())),
         _small("employees", employees, "id_employee", employee_base),
     ]  # fmt: skip
+
+
+def _categories(m: ShopModels, shop: ShopInfo) -> Source:
+    """Active categories of the shop under its home category (``shop.id_category``), by the
+    nested set, named in the till's language."""
+    c, cl, cs, home = m.Category, m.CategoryLang, m.CategoryShop, aliased(m.Category)
+    home_id = select(m.Shop.id_category).where(m.Shop.id_shop == shop.id_shop).scalar_subquery()
+    name = and_(cl.id_category == c.id_category, cl.id_shop == shop.id_shop,
+                cl.id_lang == shop.id_lang)  # fmt: skip
+    under = and_(home.id_category == home_id, c.nleft > home.nleft, c.nright < home.nright)
+    base = (
+        select()
+        .select_from(c)
+        .join(cs, and_(cs.id_category == c.id_category, cs.id_shop == shop.id_shop))
+        .join(home, under)
+        .outerjoin(cl, name)
+        .where(c.active == true())
+    )
+    columns: Columns = {"id_category": c.id_category, "id_parent": c.id_parent,
+                        "name": _text(cl.name), "position": cs.position, "active": c.active,
+                        "level_depth": c.level_depth}  # fmt: skip
+    return _small("categories", columns, "id_category", base)
 
 
 def _attributes(m: ShopModels, shop: ShopInfo) -> Source:

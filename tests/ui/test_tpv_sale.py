@@ -21,7 +21,8 @@ from app.till.models_catalog import CatalogProduct
 from app.till.tickets import last_tickets
 from app.till_runtime import TillRuntime, open_till
 from ui.tasks import TaskManager
-from ui.tpv.dialogs import CombinationDialog, OpenCashDialog
+from ui.tpv.cash_open import CashOpenDialog
+from ui.tpv.dialogs import CombinationDialog
 from ui.tpv.payment_dialog import PaymentDialog
 from ui.tpv.sale_screen import SaleScreen
 
@@ -47,6 +48,7 @@ def screen(qtbot: QtBot, runtime: TillRuntime) -> Iterator[SaleScreen]:
     screen.show()
     qtbot.waitExposed(screen)
     yield screen
+    qtbot.waitUntil(lambda: tasks.pending == 0)  # no result lands on a deleted widget
     tasks.shutdown()
 
 
@@ -172,11 +174,11 @@ def test_paying_cash_records_the_ticket_and_shows_the_change(
     _scan(qtbot, screen, item.ean13)
     qtbot.waitUntil(lambda: _lines(screen) == 1)
     qtbot.keyClick(screen.search.field, Qt.Key.Key_F12)
-    qtbot.waitUntil(lambda: screen.findChild(OpenCashDialog) is not None)
-    cash_dialog = screen.findChild(OpenCashDialog)
-    assert isinstance(cash_dialog, OpenCashDialog)
+    qtbot.waitUntil(lambda: screen.findChild(CashOpenDialog) is not None)
+    cash_dialog = screen.findChild(CashOpenDialog)
+    assert isinstance(cash_dialog, CashOpenDialog)
     cash_dialog.amount.setText("100,00")
-    cash_dialog.accept()
+    cash_dialog.open_button.click()
     qtbot.waitUntil(lambda: screen.payment_dialog is not None and screen.payment_dialog.isVisible())
     dialog = screen.payment_dialog
     assert dialog is not None

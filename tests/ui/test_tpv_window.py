@@ -1,4 +1,5 @@
-"""The main window opens the sale screen with F2 on the demo shop, pulling its catalog first."""
+"""The main window opens the till on the demo shop (pulling its catalog first), asks who is
+selling, and only then opens the sale screen; locking goes back to the sign-in screen."""
 
 from __future__ import annotations
 
@@ -7,32 +8,57 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.connection import ShopTarget, parse_url
 from app.till_runtime import TillRuntime
+from tests.support.tpv import sign_in
 from ui.main_window import MainWindow
 
 
-@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
-def test_f2_opens_the_sale_screen_ready_to_scan(
-    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
-) -> None:
+def _demo_window(qtbot: QtBot, demo_shop_db: Any, tmp_path: Path) -> MainWindow:
     target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
     window = MainWindow(target, till="T1", store=tmp_path / "till-T1.sqlite3")
     qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    assert window.stack.currentWidget() is window.home
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F2)
-    assert window.stack.currentWidget() is window.sale
-    qtbot.waitUntil(lambda: window.sale.runtime is not None, timeout=30_000)
-    assert "Ready" in window.sale.message.text()
-    assert window.sale.search.field.hasFocus()
+    window.show()
+    return window
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_signing_in_opens_the_sale_screen_ready_to_scan(
+    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
+) -> None:
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)
+    assert window.stack.currentWidget() is window.home  # while the catalog is pulled
+    assert not window.actions_["sell"].isEnabled()  # nobody signed in: nothing to sell
+    sign_in(qtbot, window, "Lucía", "caja1234")
+    assert window.sale.runtime is window.runtime
+    assert window.runtime is not None and window.runtime.employee.name == "Lucía Martín"
+    assert "Lucía Martín (Cashier)" in window.employee_label.text()
+    assert "Lucía Martín" in window.sale.header.text()
+    assert window.actions_["sell"].isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(window.sale.search.field.hasFocus)
     window.close()
-    assert window.sale.runtime is None
+    assert window.runtime is None
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_lock_goes_back_to_sign_in_and_another_employee_takes_over(
+    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
+) -> None:
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)
+    sign_in(qtbot, window, "Lucía", "caja1234")
+    window.actions_["lock"].trigger()
+    assert window.stack.currentWidget() is window.login
+    assert window.login.title.text() == "Locked by Lucía Martín"
+    assert not window.actions_["sell"].isEnabled()
+    window.actions_["sell"].trigger()  # disabled: still locked
+    assert window.stack.currentWidget() is window.login
+    qtbot.keyClick(window.login.entry.field, Qt.Key.Key_Escape)  # "Other employee"
+    sign_in(qtbot, window, "Javier", "caja1234")
+    assert window.runtime is not None and window.runtime.employee.name == "Javier Ruiz"
+    window.close()
 
 
 @pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
@@ -47,11 +73,7 @@ def test_closing_while_the_till_opens_still_closes_it(
         real_close(self)
 
     monkeypatch.setattr(TillRuntime, "close", counting_close)
-    target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
-    window = MainWindow(target, till="T1", store=tmp_path / "till-T1.sqlite3")
-    qtbot.addWidget(window)
-    window.show()
-    window.show_sale()  # starts opening the till (first catalog pull) on a worker
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)  # starts opening the till
     window.close()  # before the till is open: the helper waits for it, then it is closed
     assert len(closed) == 1
-    assert window.sale.runtime is None
+    assert window.runtime is None

@@ -82,10 +82,10 @@ def _cell(priced: PricedLine, column: int) -> str:
     if column == UNIT_PRICE:
         return format_money(priced.price.tax_incl)
     if column == DISCOUNT:
-        return _percent(line.discount_percent) if line.discount_percent else ""
+        return percent(line.discount_percent) if line.discount_percent else ""
     return format_money(priced.totals.total_tax_incl)
 
 
-def _percent(value: Decimal) -> str:
+def percent(value: Decimal) -> str:
     places = 0 if value == value.to_integral_value() else 2
     return f"{format_decimal(value, places)} %"

@@ -4,8 +4,7 @@
 (or counts it, F3), Enter opens the cash session on the till-store writer; on success the
 dialog sets ``runtime.cash_session``, emits :attr:`opened` (the ``CashSession``) and closes. A
 refusal (not a number, negative, huge, a session already open) is said in the dialog, which
-stays open; nothing is recorded. It replaces ``ui/tpv/dialogs.OpenCashDialog`` once the sale
-screen switches to it.
+stays open; nothing is recorded. The sale screen opens it when F12 finds no open session.
 """
 
 from __future__ import annotations

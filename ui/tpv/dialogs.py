@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_int
 from app.i18n import _
 from app.till.catalog import CatalogItem
+from ui.tpv.variant_grid import VariantGrid, choosable, grid_axes
 
 BUTTON_HEIGHT = 48
 LIST_STYLE = "QListWidget { font-size: 18px; } QListWidget::item { min-height: 44px; }"
@@ -55,65 +56,67 @@ def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
 
 
 class CombinationDialog(QDialog):
-    """Which size/colour of ``product``: a list with the stock of each; Enter takes it."""
+    """Which size/colour of ``product``: a sizes × colours grid when the combinations vary by
+    two attributes, else a list, each with its stock; Enter or a tap takes it.
 
-    def __init__(self, parent: QWidget | None, name: str, items: list[CatalogItem]) -> None:
+    Out of stock is greyed, and choosable only when the shop sells out of stock.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        name: str,
+        items: list[CatalogItem],
+        sell_out_of_stock: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Choose a version"))
-        self.setMinimumSize(520, 420)
+        self.setMinimumSize(560, 440)
         title = QLabel(_("{name}: which one?").format(name=name))
         title.setWordWrap(True)
         title.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.list = QListWidget()
-        self.list.setStyleSheet(LIST_STYLE)
-        for item in items:
-            stock = _("stock {n}").format(n=format_int(item.quantity))
-            entry = QListWidgetItem(f"{item.attributes or item.name}   ·   {stock}")
-            entry.setData(_ITEM_ROLE, item)
-            self.list.addItem(entry)
-        self.list.setCurrentRow(0)
-        self.list.itemActivated.connect(self.accept)
+        axes = grid_axes(items)
+        self.grid = VariantGrid(axes, sell_out_of_stock) if axes is not None else None
+        self.list = None if self.grid is not None else _version_list(items, sell_out_of_stock)
+        picker: QWidget = self.grid or self.list or QListWidget()
+        if self.grid is not None:
+            self.grid.picked.connect(lambda _item: self.accept())
+            caption = _("Stock by {rows} (rows) and {columns} (columns)").format(
+                rows=self.grid.axes.row_group, columns=self.grid.axes.column_group
+            )
+            title.setText(title.text() + "\n" + caption)
+        elif self.list is not None:
+            self.list.itemActivated.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(picker, 1)
         layout.addWidget(dialog_buttons(self, _("Add (Enter)")))
+        picker.setFocus()
 
     def chosen(self) -> CatalogItem | None:
-        entry = self.list.currentItem()
-        return None if entry is None else entry.data(_ITEM_ROLE)
+        if self.grid is not None:
+            return self.grid.chosen()
+        entry = self.list.currentItem() if self.list is not None else None
+        if entry is None or not entry.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return None
+        item = entry.data(_ITEM_ROLE)
+        return item if isinstance(item, CatalogItem) else None
 
 
-class OpenCashDialog(QDialog):
-    """No cash session is open: the float counted in the drawer opens one."""
-
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Open the till"))
-        text = QLabel(_("The cash session is not open. Count the change in the drawer to open it."))
-        text.setWordWrap(True)
-        text.setStyleSheet("font-size: 17px;")
-        self.amount = QLineEdit("0,00")
-        self.amount.setMinimumHeight(BUTTON_HEIGHT)
-        self.amount.setStyleSheet("font-size: 24px;")
-        self.amount.selectAll()
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e; font-size: 16px;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        caption = QLabel(_("Opening float (€)"))
-        caption.setStyleSheet("font-size: 16px;")
-        layout.addWidget(caption)
-        layout.addWidget(self.amount)
-        layout.addWidget(self.error)
-        layout.addWidget(dialog_buttons(self, _("Open the till (Enter)")))
-        self.setMinimumWidth(460)
-
-    def opening_float(self) -> Decimal | None:
-        return parse_amount(self.amount.text())
-
-    def accept(self) -> None:
-        value = self.opening_float()
-        if value is None or value < 0:
-            self.error.setText(_("Type the amount in the drawer, e.g. 100,00."))
-            return
-        super().accept()
+def _version_list(items: list[CatalogItem], sell_out_of_stock: bool) -> QListWidget:
+    versions = QListWidget()
+    versions.setStyleSheet(LIST_STYLE)
+    current = -1
+    for row, item in enumerate(items):
+        stock = _("stock {n}").format(n=format_int(item.quantity))
+        entry = QListWidgetItem(f"{item.attributes or item.name}   ·   {stock}")
+        entry.setData(_ITEM_ROLE, item)
+        if not choosable(item, sell_out_of_stock):
+            entry.setFlags(Qt.ItemFlag.NoItemFlags)
+        elif item.quantity <= 0:
+            entry.setForeground(QBrush(QColor("#777")))
+        if current < 0 and choosable(item, sell_out_of_stock):
+            current = row
+        versions.addItem(entry)
+    versions.setCurrentRow(max(current, 0))
+    return versions

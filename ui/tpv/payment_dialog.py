@@ -91,7 +91,8 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.change)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.finish)
+        finish_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        finish_shortcut.activated.connect(self.finish)
         self._refresh()
 
     def _build_quick(self) -> QGridLayout:

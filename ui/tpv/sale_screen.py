@@ -1,9 +1,12 @@
-"""The cashier's sale screen: scan or search, the cart, the total, and the payment.
+"""The cashier's sale screen: scan or search, the cart (or the product grid, F3), the total,
+and the sale's actions.
 
 Every read of the till store runs on a worker through :class:`~ui.tasks.TaskManager` (the
 lookup also reads the item's pricing rows ahead, so adding it to the cart here is pure
-computation); the sale is recorded on the till-store writer. The cart lives on the GUI thread;
-the table shows a priced snapshot of it.
+computation); writes go to the till-store writer. The cart lives on the GUI thread; the table
+shows a priced snapshot of it. The flows live beside this module: charging
+(``sale_payment.py``), the customer (``sale_customer.py``), parking (``sale_parking.py``) and
+discounts (``sale_discounts.py``); the right-hand panel is ``sale_panel.py``.
 """
 
 from __future__ import annotations
@@ -11,97 +14,51 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from app.connection import ShopTarget
 from app.errors import UserFacingError
-from app.formatting import format_int, format_money
-from app.i18n import _, ngettext
-from app.sale.cart import Cart, CartRefused
-from app.sale.checkout import build_sale
-from app.sale.payment_methods import PaymentPlan
-from app.sale.price_inputs import customer_group
-from app.till.cash_session import CashSession
-from app.till.catalog import CatalogItem
-from app.till.errors import CashSessionRefused
-from app.till.records import Ticket
+from app.i18n import _
+from app.sale.cart import Cart, CartRefused, ManagerApprovalRequired
+from app.sale.price_inputs import Employee, customer_group
+from app.till.catalog import CatalogItem, Category
 from app.till_runtime import (
+    ProductTile,
     TillRuntime,
-    combinations_of,
-    find_cash_session,
+    Variants,
+    category_list,
+    category_page,
     lookup_code,
-    open_session,
     open_till,
     prepare_item,
-    record,
     search_items,
+    variants_of,
 )
 from ui.errors import show_error
 from ui.tasks import TaskManager
-from ui.tpv import cart_model
 from ui.tpv.cart_model import CartModel
-from ui.tpv.dialogs import CombinationDialog, OpenCashDialog
+from ui.tpv.dialogs import CombinationDialog
 from ui.tpv.in_order import InOrder
 from ui.tpv.payment_dialog import PaymentDialog
+from ui.tpv.product_grid import ProductGrid
+from ui.tpv.sale_customer import CustomerFlow
+from ui.tpv.sale_discounts import DiscountFlow
+from ui.tpv.sale_panel import SalePanel, button, cart_table
+from ui.tpv.sale_parking import ParkingFlow
+from ui.tpv.sale_payment import PaymentFlow
 from ui.tpv.search_box import SearchBox
 
 logger = logging.getLogger(__name__)
 
-ZERO = Decimal(0)
 T = TypeVar("T")
-
-MESSAGE_STYLES = {
-    "info": "color: #0b5d1e; background: #e6f4ea;",
-    "warning": "color: #7a3e00; background: #fff1db;",
-    "error": "color: #8c1d18; background: #fce8e6;",
-}
-TOTAL_STYLE = "background: #111; color: #fff; font-size: 52px; font-weight: 800; padding: 8px 16px;"
-
-TOTAL_CAPTION_STYLE = "background: #111; color: #ddd; font-size: 18px; padding: 6px 16px 0;"
-PAY_STYLE = "font-size: 26px; font-weight: 700; background: #1b7f3a; color: white;"
-
-
-def _cart_table(model: CartModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setStyleSheet("font-size: 18px;")
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(46)
-    header = table.horizontalHeader()
-    header.setStyleSheet("font-size: 15px; font-weight: 600;")
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(cart_model.NAME, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _button(text: str, height: int = 52, style: str = "font-size: 18px;") -> QPushButton:
-    button = QPushButton(text)
-    button.setMinimumHeight(height)
-    button.setStyleSheet(style)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
-    return button
+ZERO = Decimal(0)
+CART_PAGE, GRID_PAGE = 0, 1
 
 
 class SaleScreen(QWidget):
@@ -114,7 +71,6 @@ class SaleScreen(QWidget):
         self._opening: Future[TillRuntime] | None = None
         self.cart: Cart | None = None
         self.busy = False
-        self.payment_dialog: PaymentDialog | None = None
         self._search_seq = 0
         self._in_order = InOrder()  # lookups applied in the order of the scans
         self.search = SearchBox()
@@ -125,64 +81,58 @@ class SaleScreen(QWidget):
         self.search.remove_requested.connect(self.on_remove_requested)
         self.search.line_moved.connect(self.on_line_moved)
         self.model = CartModel()
-        self.table = _cart_table(self.model)
+        self.table = cart_table(self.model)
+        self.grid = ProductGrid(tasks, self._load_categories, self._load_page)
+        self.grid.item_tapped.connect(self.on_item_chosen)
+        self.panel = SalePanel()
+        self.header, self.message = self.panel.header, self.panel.message
+        self.total_label, self.count_label = self.panel.total_label, self.panel.count_label
+        self.pay_button = self.panel.pay_button
+        self.payment = PaymentFlow(self)
+        self.customers = CustomerFlow(self)
+        self.parking = ParkingFlow(self)
+        self.discounts = DiscountFlow(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(12)
         layout.addLayout(self._build_left(), 1)
-        layout.addWidget(self._build_right())
-        self._refresh()
+        layout.addWidget(self.panel)
+        self._connect_panel()
+        self.refresh()
 
     def _build_left(self) -> QVBoxLayout:
-        self.plus_button = _button(_("+1 (+)"))
+        self.plus_button = button(_("+1 (+)"))
         self.plus_button.clicked.connect(lambda: self.on_quantity_stepped(1))
-        self.minus_button = _button(_("−1 (-)"))
+        self.minus_button = button(_("−1 (-)"))
         self.minus_button.clicked.connect(lambda: self.on_quantity_stepped(-1))
-        self.remove_button = _button(_("Remove line (Del)"))
+        self.remove_button = button(_("Remove line (Del)"))
         self.remove_button.clicked.connect(self.on_remove_requested)
         line_buttons = QHBoxLayout()
-        for button in (self.plus_button, self.minus_button, self.remove_button):
-            line_buttons.addWidget(button)
+        for made in (self.plus_button, self.minus_button, self.remove_button):
+            line_buttons.addWidget(made)
         line_buttons.addStretch(1)
+        self.left = QStackedWidget()
+        self.left.addWidget(self.table)
+        self.left.addWidget(self.grid)
         left = QVBoxLayout()
         left.addWidget(self.search)
-        left.addWidget(self.table, 1)
+        left.addWidget(self.left, 1)
         left.addLayout(line_buttons)
         return left
 
-    def _build_right(self) -> QFrame:
-        self.header = QLabel()
-        self.header.setWordWrap(True)
-        self.header.setStyleSheet("font-size: 15px; color: #333;")
-        total_caption = QLabel(_("TOTAL"))
-        total_caption.setStyleSheet(TOTAL_CAPTION_STYLE)
-        self.total_label = QLabel(format_money(ZERO))
-        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.total_label.setStyleSheet(TOTAL_STYLE)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("font-size: 18px;")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(90)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.pay_button = _button(_("Charge (F12)"), height=80, style=PAY_STYLE)
-        self.pay_button.setShortcut("F12")
-        self.pay_button.clicked.connect(self.on_pay_requested)
-        frame = QFrame()
-        frame.setFixedWidth(340)
-        right = QVBoxLayout(frame)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.header)
-        total_box = QVBoxLayout()
-        total_box.setSpacing(0)
-        total_box.addWidget(total_caption)
-        total_box.addWidget(self.total_label)
-        right.addLayout(total_box)
-        right.addWidget(self.count_label)
-        right.addWidget(self.message)
-        right.addStretch(1)
-        right.addWidget(self.pay_button)
-        return frame
+    def _connect_panel(self) -> None:
+        panel = self.panel
+        panel.pay_button.clicked.connect(self.on_pay_requested)
+        panel.customer_button.clicked.connect(self.customers.start)
+        panel.products_button.clicked.connect(self.toggle_products)
+        panel.park_button.clicked.connect(self.parking.park)
+        panel.recall_button.clicked.connect(self.parking.recall)
+        panel.line_discount_button.clicked.connect(self.discounts.line_discount)
+        panel.ticket_discount_button.clicked.connect(self.discounts.ticket_discount)
+
+    @property
+    def payment_dialog(self) -> PaymentDialog | None:
+        return self.payment.dialog
 
     # --- opening the till ---------------------------------------------------------------
 
@@ -204,11 +154,14 @@ class SaleScreen(QWidget):
     def attach(self, runtime: TillRuntime) -> None:
         self.runtime = runtime
         self.cart = Cart(runtime.source)
-        self.header.setText(
-            _("Till {till} · {employee}").format(till=runtime.till, employee=runtime.employee.name)
-        )
+        self.set_employee(runtime.employee)
         self.show_message("info", _("Ready. Scan the first item."))
-        self._refresh()
+        self.refresh()
+
+    def set_employee(self, employee: Employee) -> None:
+        """Show who sells now (the owner sets ``runtime.employee``, recorded on tickets)."""
+        till = self.runtime.till if self.runtime is not None else ""
+        self.header.setText(_("Till {till} · {employee}").format(till=till, employee=employee.name))
 
     def close_till(self) -> None:
         """Stop the sync worker and close the store (the owner calls it on quit, after the
@@ -253,8 +206,8 @@ class SaleScreen(QWidget):
         self.search.reset()
         if item.has_combinations and not item.id_product_attribute:
             self._run_in_order(
-                lambda: combinations_of(runtime, item.id_product),
-                lambda items: self.on_combinations(item, items),
+                lambda: variants_of(runtime, item.id_product),
+                lambda variants: self.on_combinations(item, variants),
             )
         else:
             self._run_in_order(lambda: prepare_item(runtime, item, group), self.add_item)
@@ -272,10 +225,14 @@ class SaleScreen(QWidget):
     def lookups_pending(self) -> bool:
         return self._in_order.pending
 
-    def on_combinations(self, product: CatalogItem, items: list[CatalogItem]) -> None:
-        dialog = CombinationDialog(self, product.name, items)
+    def when_lookups_done(self, callback: Callable[[], None]) -> None:
+        self._in_order.when_idle(callback)
+
+    def on_combinations(self, product: CatalogItem, variants: Variants) -> None:
+        items = list(variants.items)
+        dialog = CombinationDialog(self, product.name, items, variants.sell_out_of_stock)
         dialog.accepted.connect(lambda: self._chosen_combination(dialog))
-        dialog.finished.connect(lambda _result: self.search.field.setFocus())
+        dialog.finished.connect(lambda _result: self.focus_scan())
         dialog.open()
 
     def _chosen_combination(self, dialog: CombinationDialog) -> None:
@@ -286,14 +243,18 @@ class SaleScreen(QWidget):
     def add_item(self, item: CatalogItem) -> None:
         if self.cart is None or self.busy:
             return
-        if self._cart_action(lambda cart: cart.add(item)):
+        if self.cart_action(lambda cart: cart.add(item)):
             line = next(
                 line
                 for line in self.cart.lines
                 if line.key == (item.id_product, item.id_product_attribute)
             )
             self._select_line(line.id)
-            self.show_message("info", _("Added: {name}").format(name=item.display_name))
+            if item.quantity > 0:
+                self.show_message("info", _("Added: {name}").format(name=item.display_name))
+            else:
+                text = _("Added: {name} — the shop shows no stock of it.")
+                self.show_message("warning", text.format(name=item.display_name))
 
     def on_search_requested(self, text: str) -> None:
         runtime = self.runtime
@@ -314,24 +275,43 @@ class SaleScreen(QWidget):
         if not items:
             self.show_message("warning", _("Nothing matches «{text}».").format(text=text))
 
+    # --- the product grid ---------------------------------------------------------------
+
+    def toggle_products(self) -> None:
+        showing = self.left.currentIndex() == GRID_PAGE
+        self.left.setCurrentIndex(CART_PAGE if showing else GRID_PAGE)
+        if not showing and self.runtime is not None:
+            self.grid.load()
+        self.focus_scan()
+
+    def _load_categories(self) -> list[Category]:
+        runtime = self.runtime
+        return category_list(runtime) if runtime is not None else []
+
+    def _load_page(self, id_category: int, offset: int, limit: int) -> list[ProductTile]:
+        runtime, cart = self.runtime, self.cart
+        if runtime is None or cart is None:
+            return []
+        return category_page(runtime, id_category, cart.customer, offset, limit)
+
     # --- changing lines -----------------------------------------------------------------
 
     def on_quantity_stepped(self, step: int) -> None:
-        line_id = self._selected_line()
+        line_id = self.selected_line()
         if self.cart is None or line_id is None:
             return
         quantity = self.cart.line(line_id).quantity + step
         if quantity < 1:
             self.show_message("warning", _("To take the line off, press Del."))
             return
-        self._cart_action(lambda cart: cart.set_quantity(line_id, quantity))
+        self.cart_action(lambda cart: cart.set_quantity(line_id, quantity))
 
     def on_remove_requested(self) -> None:
-        line_id = self._selected_line()
+        line_id = self.selected_line()
         if self.cart is None or line_id is None:
             return
         row = self.model.row_of(line_id)
-        if self._cart_action(lambda cart: cart.remove(line_id)):
+        if self.cart_action(lambda cart: cart.remove(line_id)):
             self._select_row(min(row, self.model.rowCount() - 1))
 
     def on_line_moved(self, step: int) -> None:
@@ -340,109 +320,48 @@ class SaleScreen(QWidget):
             current = self.table.currentIndex().row()
             self._select_row(min(max(current + step, 0), rows - 1))
 
-    def _cart_action(self, action: Callable[[Cart], object]) -> bool:
-        """Apply a cart verb; a refusal is said calmly and changes nothing."""
+    def cart_action(
+        self,
+        action: Callable[[Cart], object],
+        on_approval: Callable[[ManagerApprovalRequired], None] | None = None,
+    ) -> bool:
+        """Apply a cart verb; a refusal is said calmly and changes nothing (one for lack of
+        a manager's approval goes to ``on_approval`` when given)."""
         if self.cart is None or self.busy:
             return False
-        selected = self._selected_line()
+        selected = self.selected_line()
         try:
             action(self.cart)
-        except CartRefused as error:
-            self.show_message("warning", error.message)
+        except ManagerApprovalRequired as error:
+            (on_approval or self._refused)(error)
             return False
-        self._refresh()
+        except CartRefused as error:
+            self._refused(error)
+            return False
+        self.refresh()
         if selected is not None and self.model.row_of(selected) >= 0:
             self._select_line(selected)
         return True
 
+    def _refused(self, error: CartRefused) -> None:
+        self.show_message("warning", error.message)
+
+    def replace_cart(self, cart: Cart) -> None:
+        """Sell ``cart`` now (a recalled ticket); the current one must be empty."""
+        self.cart = cart
+        self.refresh()
+        self.on_customer_changed()
+        if self.model.rowCount():
+            self._select_row(0)
+
+    def on_customer_changed(self) -> None:
+        if self.left.currentIndex() == GRID_PAGE:
+            self.grid.reload()  # the tiles' prices follow the customer's group
+
     # --- paying -------------------------------------------------------------------------
 
     def on_pay_requested(self) -> None:
-        runtime = self.runtime
-        if runtime is None or self.cart is None or self.busy:
-            return
-        if self.lookups_pending:  # F12 right after a scan: pay once the item is in
-            self._in_order.when_idle(self.on_pay_requested)
-            return
-        if self.cart.is_empty:
-            self.show_message("warning", _("The cart is empty: scan an item first."))
-            return
-        if runtime.cash_session is not None:
-            self.open_payment()
-            return
-        self.tasks.run(lambda: find_cash_session(runtime), self.on_cash_session, self.on_failed)
-
-    def on_cash_session(self, session: CashSession | None) -> None:
-        if self.runtime is None:
-            return
-        if session is not None:
-            self.runtime.cash_session = session
-            self.open_payment()
-            return
-        dialog = OpenCashDialog(self)
-        dialog.accepted.connect(lambda: self._open_cash(dialog))
-        dialog.finished.connect(lambda _result: self.search.field.setFocus())
-        dialog.open()
-
-    def _open_cash(self, dialog: OpenCashDialog) -> None:
-        runtime, amount = self.runtime, dialog.opening_float()
-        if runtime is None or amount is None:
-            return
-        self.tasks.run_write(
-            lambda: open_session(runtime, amount), self.on_cash_opened, self.on_failed
-        )
-
-    def on_cash_opened(self, session: CashSession) -> None:
-        if self.runtime is not None:
-            self.runtime.cash_session = session
-            self.show_message("info", _("The till is open."))
-            self.open_payment()
-
-    def open_payment(self) -> None:
-        if self.cart is None or self.cart.is_empty:
-            return
-        dialog = PaymentDialog(self, self.cart.totals.total_tax_incl)
-        self.payment_dialog = dialog
-        dialog.accepted.connect(lambda: self.on_payment_accepted(dialog.plan))
-        dialog.finished.connect(lambda _result: self.search.field.setFocus())
-        dialog.open()
-
-    def on_payment_accepted(self, plan: PaymentPlan) -> None:
-        runtime, cart = self.runtime, self.cart
-        if runtime is None or cart is None:
-            return
-        try:
-            draft = build_sale(
-                runtime.till, cart, plan.payments(), runtime.employee, now=datetime.now()
-            )
-        except UserFacingError as error:
-            self.show_message("error", error.message)
-            return
-        self.busy = True
-        self.show_message("info", _("Recording the sale…"))
-        self.tasks.run_write(
-            lambda: record(runtime, draft), self.on_ticket_recorded, self.on_record_failed
-        )
-
-    def on_ticket_recorded(self, ticket: Ticket) -> None:
-        self.busy = False
-        if self.cart is not None:
-            self.cart.clear()
-        self._refresh()
-        self.show_message(
-            "info",
-            _("Ticket {number} — change {change}").format(
-                number=ticket.number, change=format_money(ticket.change)
-            ),
-            big=True,
-        )
-        self.ticket_paid.emit(ticket)
-
-    def on_record_failed(self, error: BaseException) -> None:
-        self.busy = False
-        if isinstance(error, CashSessionRefused) and self.runtime is not None:
-            self.runtime.cash_session = None
-        self.on_failed(error)
+        self.payment.start()
 
     # --- showing ------------------------------------------------------------------------
 
@@ -454,32 +373,32 @@ class SaleScreen(QWidget):
             show_error(self, error)
 
     def show_message(self, kind: str, text: str, big: bool = False) -> None:
-        size = "26px; font-weight: 700" if big else "18px"
-        self.message.setStyleSheet(f"{MESSAGE_STYLES[kind]} font-size: {size}; padding: 10px;")
-        self.message.setText(text)
+        self.panel.show_message(kind, text, big)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        """The scan field takes the focus back (after a dialog: its window too)."""
+        if QApplication.activeModalWidget() is not None:
+            return  # another dialog opened meanwhile (the manager's approval…): it keeps it
+        if self.isVisible() and not self.isActiveWindow():
+            self.activateWindow()
         self.search.field.setFocus()
 
-    def _refresh(self) -> None:
-        pricing = self.cart.priced() if self.cart is not None and not self.cart.is_empty else None
+    def refresh(self) -> None:
+        cart = self.cart
+        pricing = cart.priced() if cart is not None and not cart.is_empty else None
         self.model.set_pricing(pricing)
-        total = pricing.totals.total_tax_incl if pricing is not None else ZERO
-        self.total_label.setText(format_money(total))
-        lines = self.model.rowCount()
-        units = sum(priced.line.quantity for priced in pricing.lines) if pricing else 0
-        self.count_label.setText(
-            ngettext("{n} line", "{n} lines", lines).format(n=format_int(lines))
-            + " · "
-            + ngettext("{n} item", "{n} items", units).format(n=format_int(units))
-        )
-        self.pay_button.setEnabled(self.cart is not None)
+        self.panel.show_totals(pricing, cart.ticket_discount if cart is not None else ZERO)
+        self.panel.show_customer(cart.customer if cart is not None else None)
+        self.pay_button.setEnabled(cart is not None)
 
     def _group(self) -> int:
         return customer_group(self.cart.config, self.cart.customer) if self.cart else 0
 
-    def _selected_line(self) -> int | None:
+    def selected_line(self) -> int | None:
         return self.model.line_id(self.table.currentIndex().row())
 
     def _select_line(self, line_id: int) -> None:

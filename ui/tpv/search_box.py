@@ -5,9 +5,15 @@ digits always looks the code up. Typed text is searched after :data:`SEARCH_DELA
 arrows move in the results, Enter or a double click takes the selected one. With the field
 empty, ``+``/``-`` change the selected line's quantity, Supr removes it and the arrows move in
 the cart.
+
+A scanner may also type into a field already holding a search ("cam" then a code): the digits
+it types in one burst (each key within :data:`SCANNER_GAP_S` of the previous one, faster than
+anyone types) at the end of the text are taken as the code.
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -19,6 +25,8 @@ from app.till.catalog import CatalogItem
 
 SEARCH_DELAY_MS = 150
 MIN_SEARCH = 2
+SCANNER_GAP_S = 0.05  # keys closer than this come from a scanner
+MIN_SCANNED = 8  # digits typed in a burst at the end of a search: a scanned code (EAN-8 up)
 _ITEM_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -30,12 +38,34 @@ class ScanField(QLineEdit):
     _BOX_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
     _EMPTY_KEYS = (Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_Delete, Qt.Key.Key_Escape)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_key = 0.0
+        self.burst = 0  # characters typed in the current burst, at the end of the text
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = Qt.Key(event.key())
         if key in self._BOX_KEYS or (not self.text() and key in self._EMPTY_KEYS):
             self.key_for_box.emit(int(key))
             return
+        self._count_burst(event)
         super().keyPressEvent(event)
+
+    def _count_burst(self, event: QKeyEvent) -> None:
+        now = time.monotonic()
+        if event.text().isprintable() and event.text():
+            fast = now - self._last_key < SCANNER_GAP_S
+            self.burst = self.burst + 1 if fast and self.cursorPosition() == len(self.text()) else 1
+        elif event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.burst = 0
+        self._last_key = now
+
+    def scanned_suffix(self) -> str:
+        """The digits a scanner typed at the end of the text, when they look like a code."""
+        text = self.text().strip()
+        run = len(text) - len(text.rstrip("0123456789"))
+        digits = min(run, self.burst)
+        return text[-digits:] if digits >= MIN_SCANNED else ""
 
 
 class SearchBox(QWidget):
@@ -108,9 +138,12 @@ class SearchBox(QWidget):
 
     def on_return_pressed(self) -> None:
         self._timer.stop()
-        text = self.text()
+        text, scanned = self.text(), self.field.scanned_suffix()
+        self.field.burst = 0
         current = self.results.currentItem()
-        if self.results.isVisible() and current is not None and not text.isdigit():
+        if scanned and not text.isdigit():
+            self.code_entered.emit(scanned)  # scanned over a search being typed
+        elif self.results.isVisible() and current is not None and not text.isdigit():
             self.on_result_activated(current)
         elif text:
             self.code_entered.emit(text)
