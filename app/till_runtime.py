@@ -27,8 +27,9 @@ from app.connection import ShopTarget, password_for
 from app.errors import UserFacingError
 from app.events import EventBus
 from app.logging_setup import register_secret
-from app.sale.cart import Cart
+from app.sale.cart import Cart, SalePolicy
 from app.sale.price_inputs import (
+    MANAGER_PROFILES,
     Employee,
     ItemKey,
     PricingRows,
@@ -128,10 +129,16 @@ class TillRuntime:
     bus: EventBus = field(default_factory=EventBus)
     engine: Engine | None = None
     worker: SyncWorker | None = None
+    managers: frozenset[int] = MANAGER_PROFILES  # PrestaShop profiles of the till's managers
 
     @property
     def till(self) -> str:
         return self.store.till
+
+    @property
+    def policy(self) -> SalePolicy:
+        """The cart's rules on this till (who may approve a big discount)."""
+        return SalePolicy(manager_profiles=self.managers)
 
     def start_sync(self, settings: SyncSettings | None = None) -> None:
         """Start pushing the sales and pulling the catalog in the background."""
@@ -150,10 +157,16 @@ class TillRuntime:
         self.store.close()
 
 
-def open_till(target: ShopTarget | None, till: str, store_path: Path | None = None) -> TillRuntime:
+def open_till(
+    target: ShopTarget | None,
+    till: str,
+    store_path: Path | None = None,
+    managers: frozenset[int] = MANAGER_PROFILES,
+) -> TillRuntime:
     """Open ``till``'s store; pull the catalog first when it was never loaded (slow: a worker).
 
-    Without a shop the till sells from what its catalog holds.
+    Without a shop the till sells from what its catalog holds. ``managers`` are the PrestaShop
+    profiles whose employees are managers on this till (setting ``till.manager_profiles``).
     """
     store = open_store(till, store_path)
     engine: Engine | None = None
@@ -164,8 +177,10 @@ def open_till(target: ShopTarget | None, till: str, store_path: Path | None = No
                 _first_pull(engine, target, store)
         source = PrefetchingSource(StoreSource(store))
         source.walk_in_customer()
+        employee = find_employee(store, managers=managers)
+        session = current_cash_session(store)
         return TillRuntime(
-            store, source, find_employee(store), current_cash_session(store), target, engine=engine
+            store, source, employee, session, target, engine=engine, managers=managers
         )
     except BaseException:
         if engine is not None:
@@ -328,7 +343,7 @@ def list_parked(runtime: TillRuntime) -> list[ParkedSummary]:
 
 def _summary(runtime: TillRuntime, ticket: ParkedTicket) -> ParkedSummary:
     try:
-        cart = Cart.from_json(ticket.cart_json, runtime.source.inner)
+        cart = Cart.from_json(ticket.cart_json, runtime.source.inner, runtime.policy)
         total = cart.totals.total_tax_incl if not cart.is_empty else Decimal(0)
     except UserFacingError:
         logger.warning("parked ticket %s cannot be read", ticket.id, exc_info=True)
@@ -347,7 +362,7 @@ def recall_parked(runtime: TillRuntime, parked_id: str) -> ParkedTicket:
     A cart that cannot be read stays parked (the error says so)."""
     for ticket in parked.parked_tickets(runtime.store):
         if ticket.id == parked_id:
-            probe = Cart.from_json(ticket.cart_json, runtime.source.inner)
+            probe = Cart.from_json(ticket.cart_json, runtime.source.inner, runtime.policy)
             prepare_customer(runtime, probe.customer, [line.item for line in probe.lines])
             break
     return parked.recall(runtime.store, parked_id)

@@ -10,6 +10,7 @@ sync state is always in the status bar.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -27,6 +28,7 @@ from app.sale.price_inputs import Employee
 from app.shop_status import ShopStatus, load_shop_status
 from app.sync.worker import SyncStatus
 from app.till.cash_session import MovementKind
+from app.till.employees import managers_from_settings
 from app.till.records import Ticket
 from app.till_ops import ZPrintRequest, print_z_report
 from app.till_runtime import TillRuntime, open_till
@@ -137,7 +139,9 @@ class MainWindow(QMainWindow):
         target, till, store = self.target, self.till, self.store
         self.home.show_till_opening()
         self._opening = self.tasks.run(
-            lambda: open_till(target, till, store), self.on_till_opened, self.on_till_failed
+            lambda: open_till(target, till, store, managers_from_settings()),
+            self.on_till_opened,
+            self.on_till_failed,
         )
 
     def on_till_opened(self, runtime: TillRuntime) -> None:
@@ -146,9 +150,13 @@ class MainWindow(QMainWindow):
         self.events.attach(runtime.bus)
         runtime.start_sync()
         self.sale.attach(runtime)
-        self.login.set_store(runtime.store)
+        self.login.set_store(runtime.store, runtime.managers)
         self.home.show_till_ready()
         self.stack.setCurrentWidget(self.login)
+        # What is loaded now lives all day: keep the collector from sweeping it while the
+        # cashier scans (its pauses were the longest GUI stalls measured, bench/gui_stall.py).
+        gc.collect()
+        gc.freeze()
 
     def on_till_failed(self, error: BaseException) -> None:
         self._opening = None
@@ -252,7 +260,9 @@ class MainWindow(QMainWindow):
         if employee.is_manager:
             then(employee)
         else:
-            ask_manager_approval(self, self.tasks, runtime.store, reason, then)
+            ask_manager_approval(
+                self, self.tasks, runtime.store, reason, then, managers=runtime.managers
+            )
 
     # --- printing -------------------------------------------------------------------------
 
@@ -342,6 +352,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.hide()  # gone at once for the cashier, while a slow shop lets the sync stop
         self.tasks.shutdown()
         self.events.close()
         opening, self._opening = self._opening, None

@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app import paths
+from app.config import settings as cfg
 from app.connection import ShopTarget, parse_url
 from app.till_runtime import TillRuntime
 from tests.support.tpv import sign_in
@@ -77,3 +79,19 @@ def test_closing_while_the_till_opens_still_closes_it(
     window.close()  # before the till is open: the helper waits for it, then it is closed
     assert len(closed) == 1
     assert window.runtime is None
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_the_manager_profiles_setting_makes_a_cashier_profile_a_manager(
+    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
+) -> None:
+    settings = cfg.Settings.load(paths.config_dir() / cfg.FILE_NAME)
+    settings.set(cfg.TILL_MANAGER_PROFILES, "1, 2")  # the demo cashiers have profile 2
+    settings.save()
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)
+    sign_in(qtbot, window, "Lucía", "caja1234")
+    assert window.runtime is not None and window.runtime.employee.is_manager
+    assert "Lucía Martín (Manager)" in window.employee_label.text()
+    assert window.sale.cart is not None
+    assert window.sale.cart.policy.manager_profiles == frozenset({1, 2})
+    window.close()

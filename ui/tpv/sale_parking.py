@@ -113,7 +113,7 @@ class ParkingFlow:
         if runtime is None:
             return
         try:
-            cart = Cart.from_json(parked.cart_json, runtime.source)
+            cart = Cart.from_json(parked.cart_json, runtime.source, runtime.policy)
         except CartRefused as error:
             screen.show_message("error", error.message)
             return

@@ -153,7 +153,7 @@ class SaleScreen(QWidget):
 
     def attach(self, runtime: TillRuntime) -> None:
         self.runtime = runtime
-        self.cart = Cart(runtime.source)
+        self.cart = Cart(runtime.source, runtime.policy)
         self.set_employee(runtime.employee)
         self.show_message("info", _("Ready. Scan the first item."))
         self.refresh()
