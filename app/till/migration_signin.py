@@ -10,6 +10,10 @@ Step 4, employee sign-in:
 * ``signin_attempts``: consecutive failed sign-ins per employee and, after too many, the moment
   the employee may try again.
 
+Step 6, discount approvals: the manager who approved a discount above the cashier's limit,
+on the ticket line (``ticket_lines.discount_approved_by``) and on the ticket
+(``tickets.ticket_discount_approved_by``); NULL when no approval was needed.
+
 Step 5, categories: ``catalog_categories`` holds the shop's active categories under its home
 category, named in the till's language; an index serves "the active products of a category,
 by name" (``catalog.products_in_category``) and the product count per category.
@@ -43,4 +47,9 @@ CATEGORIES: tuple[str, ...] = (
     )""",
     """CREATE INDEX catalog_products_category
     ON catalog_products (id_category_default, active, name COLLATE NOCASE, id_product)""",
+)
+
+APPROVALS: tuple[str, ...] = (
+    "ALTER TABLE ticket_lines ADD COLUMN discount_approved_by INTEGER",
+    "ALTER TABLE tickets ADD COLUMN ticket_discount_approved_by INTEGER",
 )

@@ -26,7 +26,7 @@ from app import __version__
 from app.i18n import _
 from app.till.errors import NotATillStore, StoreTooNew
 from app.till.migration_catalog import CATALOG
-from app.till.migration_signin import CATEGORIES, SIGNIN
+from app.till.migration_signin import APPROVALS, CATEGORIES, SIGNIN
 from app.till.migration_steps import LEDGER, PARKED
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, 1, "catalog cache and search", CATALOG),
     Migration(4, 1, "employee sign-in", SIGNIN),
     Migration(5, 1, "categories", CATEGORIES),
+    Migration(6, 1, "discount approvals", APPROVALS),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS till_schema (

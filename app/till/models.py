@@ -79,6 +79,7 @@ class TicketRow(TillBase):
     note: Mapped[Str]
     line_count: Mapped[int]
     payment_count: Mapped[int]
+    ticket_discount_approved_by: Mapped[int | None]
 
 
 class TicketLineRow(TillBase):
@@ -109,6 +110,7 @@ class TicketLineRow(TillBase):
     original_line_no: Mapped[int | None]
     restock: Mapped[bool] = mapped_column(Boolean)
     tax_count: Mapped[int]
+    discount_approved_by: Mapped[int | None]
 
 
 class LineTaxRow(TillBase):

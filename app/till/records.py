@@ -75,6 +75,8 @@ class TicketLine:
     # For refunds: which line of the original ticket this line gives back.
     original_line_no: int | None = None
     restock: bool = True
+    # The manager who approved a line discount above the cashier's limit (None: not needed).
+    discount_approved_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Ticket:
     cash_session_id: str | None = None
     original_ticket: str | None = None  # refunds: the number of the ticket refunded
     note: str = ""
+    ticket_discount_approved_by: int | None = None  # manager approving the ticket discount
 
     @property
     def total_paid(self) -> Decimal:

@@ -31,12 +31,12 @@ _LINE_FIELDS = (
     "original_unit_price_tax_excl unit_price_tax_excl unit_price_tax_incl total_tax_excl "
     "total_tax_incl reduction_percent reduction_amount_tax_excl reduction_amount_tax_incl "
     "group_reduction id_specific_price discount_percent id_tax_rules_group "
-    "tax_computation_method wholesale_price original_line_no restock"
+    "tax_computation_method wholesale_price original_line_no restock discount_approved_by"
 ).split()
 _TICKET_FIELDS = (
     "uuid number till created_at id_shop id_currency id_lang id_employee employee_name "
     "total_tax_excl total_tax_incl ticket_discount_percent round_mode round_type "
-    "currency_precision cash_session_id original_ticket note"
+    "currency_precision cash_session_id original_ticket note ticket_discount_approved_by"
 ).split()
 
 

@@ -32,7 +32,7 @@ from ui.tpv.manager_approval import ManagerApprovalDialog
 from ui.tpv.parked_dialog import ParkedDialog, ParkNoteDialog
 from ui.tpv.sale_screen import SaleScreen
 
-LUCIA = 2  # a cashier of the demo shop (1 is its SuperAdmin)
+ADMIN, LUCIA = 1, 2  # the demo shop's SuperAdmin and a cashier
 
 
 def _codes(store: TillStore) -> tuple[str, str, str]:
@@ -182,6 +182,7 @@ def test_a_cashiers_shift_is_recorded_as_done_on_screen(
     assert sale.kind is TicketKind.SALE and sale.id_employee == LUCIA
     assert len(sale.lines) == 3 and sale.lines[2].id_product_attribute > 0
     assert sale.lines[2].discount_percent == Decimal(25)
+    assert sale.lines[2].discount_approved_by == ADMIN  # who approved it is on the ticket
     paid = {p.tender: p.amount for p in sale.payments}
     assert paid[TenderKind.CASH] == Decimal(20)
     assert paid[TenderKind.CARD] == sale.total_tax_incl - Decimal(20)
