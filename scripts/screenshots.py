@@ -194,12 +194,212 @@ def help_dialog(shots: Shots) -> Any:
     return dialog
 
 
+def _dialog(shots: Shots, kind: Any, what: str) -> Any:
+    """The visible dialog of ``kind`` once it has opened."""
+    from PySide6.QtWidgets import QApplication
+
+    def found() -> list[Any]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+    shots.wait(lambda: bool(found()), what)
+    return found()[0]
+
+
+def _cash_open(shots: Shots) -> Any:
+    from app.till.cash_drawer import current_cash_session, open_cash_session
+
+    runtime = shots.signed_in()
+    if current_cash_session(runtime.store) is None:
+        employee = runtime.employee.id_employee
+        runtime.cash_session = open_cash_session(runtime.store, Decimal(150), employee)
+    return runtime
+
+
+def products(shots: Shots) -> Any:
+    """The product grid by category (F3)."""
+    window = shots.window
+    sale(shots)
+    window.sale.toggle_products()
+    shots.settle(1200)  # categories and tiles are read on a worker
+    return window
+
+
+def variants(shots: Shots) -> Any:
+    """The sizes × colours grid of a product with versions."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from sqlalchemy import select
+
+    from app.till.models_catalog import CatalogProduct
+    from ui.tpv.dialogs import CombinationDialog
+
+    window, runtime = shots.window, shots.signed_in()
+    window.show_sale()
+    with runtime.store.read() as session:
+        code = session.scalars(
+            select(CatalogProduct.ean13)
+            .where(CatalogProduct.ean13 != "", CatalogProduct.has_combinations)
+            .order_by(CatalogProduct.id_product)
+        ).first()
+    QTest.keyClicks(window.sale.search.field, str(code))
+    QTest.keyClick(window.sale.search.field, Qt.Key.Key_Return)
+    return _dialog(shots, CombinationDialog, "the versions")
+
+
+def customer(shots: Shots) -> Any:
+    """The customer chooser (F4) with a search typed."""
+    from PySide6.QtTest import QTest
+
+    from ui.tpv.customer_dialog import CustomerDialog
+
+    sale(shots)
+    shots.window.sale.customers.start()
+    dialog = _dialog(shots, CustomerDialog, "the customer chooser")
+    QTest.keyClicks(dialog.field, "mar")
+    shots.settle(800)
+    return dialog
+
+
+def discount(shots: Shots) -> Any:
+    """A line discount (F8)."""
+    from ui.tpv.discount_dialog import DiscountDialog
+
+    sale(shots)
+    shots.window.sale.discounts.line_discount()
+    return _dialog(shots, DiscountDialog, "the discount dialog")
+
+
+def approval(shots: Shots) -> Any:
+    """A manager's approval for a big discount."""
+    from ui.tpv.manager_approval import ask_manager_approval
+
+    runtime = shots.signed_in()
+    sale(shots)
+    dialog = ask_manager_approval(
+        shots.window, shots.window.tasks, runtime.store, "Descuento del 40 %", lambda _m: None
+    )
+    shots.settle(600)
+    return dialog
+
+
+def parked(shots: Shots) -> Any:
+    """Recall a parked ticket (F7), one parked before."""
+    from ui.tpv.parked_dialog import ParkedDialog
+
+    sale(shots)
+    screen = shots.window.sale
+    screen.parking.park_now("Señora del abrigo rojo")
+    shots.wait(lambda: screen.model.rowCount() == 0, "the ticket parked")
+    screen.parking.recall()
+    return _dialog(shots, ParkedDialog, "the parked tickets")
+
+
+def cash_open(shots: Shots) -> Any:
+    """Opening the till with the float counted note by note."""
+    from ui.tpv.cash_open import CashOpenDialog
+
+    runtime = shots.signed_in()
+    dialog = CashOpenDialog(shots.window, shots.window.tasks, runtime)
+    dialog.open()
+    dialog.set_by_pieces(True)
+    return dialog
+
+
+def cash_move(shots: Shots) -> Any:
+    """Cash out with a reason."""
+    from ui.tpv.cash_move import CashMoveDialog
+
+    _cash_open(shots)
+    shots.window.cash_out()
+    return _dialog(shots, CashMoveDialog, "the cash movement dialog")
+
+
+def returns(shots: Shots) -> Any:
+    """The returns screen with the last ticket loaded."""
+    from app.till.tickets import last_tickets
+
+    payment_dialog = payment(shots)
+    payment_dialog.amount.setText("500")
+    payment_dialog.on_cash_entered()  # 500 € in cash: change given
+    runtime = shots.window.runtime
+    shots.wait(lambda: bool(last_tickets(runtime.store, 1)), "the sale recorded")
+    close_dialogs()
+    shots.window.show_returns()
+    shots.window.returns.load(last_tickets(runtime.store, 1)[0].number)
+    shots.wait(lambda: shots.window.returns.context is not None, "the ticket to return")
+    return shots.window
+
+
+def cash_close(shots: Shots) -> Any:
+    """Closing the till: the count by note and coin."""
+    _cash_open(shots)
+    shots.window.show_cash_close()
+    shots.wait(lambda: shots.window.cash_close.start is not None, "the closing to start")
+    return shots.window
+
+
+def reprint(shots: Shots) -> Any:
+    """Reprint a ticket, previewed as paper."""
+    from ui.printing.reprint_dialog import ReprintDialog
+
+    returns(shots)
+    shots.window.show_sale()
+    shots.window.show_reprint()
+    dialog = _dialog(shots, ReprintDialog, "the reprint dialog")
+    shots.settle(1500)  # the preview is drawn on a worker
+    return dialog
+
+
+def printer(shots: Shots) -> Any:
+    """The ticket printer settings (a manager signed in)."""
+    from ui.printing.printer_settings import PrinterSettingsDialog
+
+    shots.signed_in()
+    dialog = PrinterSettingsDialog(shots.window, shots.window.tasks)
+    dialog.open()
+    shots.settle(800)
+    return dialog
+
+
+def report(shots: Shots) -> Any:
+    """Report a problem."""
+    from ui.bug_dialog import BugReportDialog
+
+    shots.signed_in()
+    shots.window.report_problem()
+    dialog = _dialog(shots, BugReportDialog, "the report dialog")
+    shots.settle(800)
+    return dialog
+
+
+def locked(shots: Shots) -> Any:
+    """The till locked by the employee selling (Ctrl+L)."""
+    shots.signed_in()
+    shots.window.lock()
+    shots.settle(600)
+    return shots.window
+
+
 SCREENS: list[tuple[str, Callable[[Shots], Any]]] = [
     ("home", home),
     ("login", login),
     ("sale", sale),
     ("payment", payment),
     ("help", help_dialog),
+    ("products", products),
+    ("variants", variants),
+    ("customer", customer),
+    ("discount", discount),
+    ("approval", approval),
+    ("parked", parked),
+    ("cash_open", cash_open),
+    ("cash_move", cash_move),
+    ("returns", returns),
+    ("cash_close", cash_close),
+    ("reprint", reprint),
+    ("printer", printer),
+    ("report", report),
+    ("locked", locked),
 ]
 
 

@@ -119,6 +119,7 @@ class HelpDialog(QDialog):
         self.index = QListWidget()
         self.index.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item "
                                  "{ min-height: 44px; }")  # fmt: skip
+        self.index.setMinimumWidth(280)  # topic titles are read whole, not clipped
         self.index.currentItemChanged.connect(self.on_topic_chosen)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -136,8 +137,8 @@ class HelpDialog(QDialog):
         left.addWidget(self.search)
         left.addWidget(self.index, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(self.browser, 3)
+        body.addLayout(left, 2)
+        body.addWidget(self.browser, 5)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)

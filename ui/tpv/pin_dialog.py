@@ -86,6 +86,7 @@ class SecretEntry(QWidget):
         self.field = QLineEdit()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMinimumHeight(56)
+        self.field.setMinimumWidth(420)  # "PrestaShop password" shows whole
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.field.setStyleSheet("font-size: 28px;")
         self.field.returnPressed.connect(self.submit)

@@ -31,21 +31,35 @@ from ui.tpv.sale_panel import button
 
 COLUMNS, ROWS = 4, 3
 PAGE = COLUMNS * ROWS
-TILE_HEIGHT = 96
-NAME_CHARS = 38
+TILE_HEIGHT = 112
+LINE_CHARS = 17  # characters of a name line on a tile (4 tiles across at 1024 px)
 CATEGORY_STYLE = (
     "QPushButton { font-size: 16px; padding: 0 14px; }"
     " QPushButton:checked { background: #1a3d7c; color: white; }"
 )
-TILE_STYLE = "font-size: 15px; text-align: center; padding: 4px;"
+TILE_STYLE = "font-size: 14px; text-align: center; padding: 2px;"
 
 LoadCategories = Callable[[], list[Category]]
 LoadPage = Callable[[int, int, int], list[ProductTile]]  # id_category, offset, limit
 
 
+def tile_name(name: str, width: int = LINE_CHARS, lines: int = 2) -> str:
+    """``name`` on at most ``lines`` lines of ``width`` characters, cut with "…" if longer."""
+    rows: list[str] = []
+    words = name.split()
+    while words and len(rows) < lines:
+        row = words.pop(0)
+        while words and len(row) + 1 + len(words[0]) <= width:
+            row += " " + words.pop(0)
+        rows.append(row if len(row) <= width else row[: width - 1] + "…")
+    if words:
+        rows[-1] = rows[-1][: width - 1].rstrip() + "…"
+    return "\n".join(rows)
+
+
 def tile_text(tile: ProductTile) -> str:
     item = tile.item
-    name = item.name if len(item.name) <= NAME_CHARS else item.name[: NAME_CHARS - 1] + "…"
+    name = tile_name(item.name)
     if item.has_combinations and not item.id_product_attribute:
         stock = _("versions · stock {n}").format(n=format_int(item.quantity))
     else:

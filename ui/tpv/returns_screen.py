@@ -67,12 +67,14 @@ class QuantityCell(QWidget):
         self.spin.setRange(0, line.returnable)
         self.spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.spin.setMinimumSize(64, 44)
+        self.spin.setFixedSize(56, 44)
         self.spin.setStyleSheet("font-size: 20px;")
         self.spin.valueChanged.connect(lambda _value: self.changed.emit())
         self.minus = touch_button("−", height=44, style="font-size: 22px; min-width: 48px;")
+        self.minus.setFixedWidth(48)
         self.minus.clicked.connect(lambda: self.spin.stepBy(-1))
         self.plus = touch_button("+", height=44, style="font-size: 22px; min-width: 48px;")
+        self.plus.setFixedWidth(48)
         self.plus.clicked.connect(self.on_plus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -98,8 +100,7 @@ def _cell(text: str, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignRight) -> Q
 
 
 def _lines_table() -> QTableWidget:
-    headers = [_("Product"), _("Unit price"), _("Sold"), _("Returned"), _("Can return"),
-               _("To return")]  # fmt: skip
+    headers = [_("Product"), _("Price"), _("Sold"), _("Back"), _("Left"), _("Return")]
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the number field keeps the focus
@@ -107,7 +108,8 @@ def _lines_table() -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setStyleSheet("font-size: 17px;")
     table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(52)
+    table.verticalHeader().setDefaultSectionSize(56)
+    table.setWordWrap(True)  # long product names on two lines
     header = table.horizontalHeader()
     header.setStyleSheet("font-size: 15px; font-weight: 600;")
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
