@@ -46,7 +46,7 @@ def load_shop_status(target: ShopTarget) -> ShopStatus:
         logger.warning("shop unreachable: %s", exc.orig)
         raise ShopUnreachable(
             _("Cannot reach the shop database."),
-            _("Run «mostrador doctor» or Help → Connection check to see why."),
+            _("Run «mostrador doctor» or Help → Check the connection to see why."),
         ) from exc
     except SQLAlchemyError as exc:
         raise ShopUnreachable(

@@ -64,8 +64,11 @@ class ParkingFlow:
             screen.cart.clear()
         screen.refresh()
         screen.on_customer_changed()
-        label = f" «{parked.label}»" if parked.label else ""
-        screen.show_message("info", _("Ticket parked{note}. F7 recalls it.").format(note=label))
+        if parked.label:
+            text = _("Ticket «{note}» parked. F7 recalls it.").format(note=parked.label)
+        else:
+            text = _("Ticket parked. F7 recalls it.")
+        screen.show_message("info", text)
         if then_recall:
             self.recall()
 
@@ -118,5 +121,8 @@ class ParkingFlow:
             screen.show_message("error", error.message)
             return
         screen.replace_cart(cart)
-        label = f" «{parked.label}»" if parked.label else ""
-        screen.show_message("info", _("Ticket recalled{note}.").format(note=label))
+        if parked.label:
+            text = _("Ticket «{note}» recalled.").format(note=parked.label)
+        else:
+            text = _("Ticket recalled.")
+        screen.show_message("info", text)
