@@ -59,10 +59,16 @@ class Blank:
 
 @dataclass(frozen=True)
 class Code:
-    """A QR code or a CODE128 barcode, centered, with its payload printed below."""
+    """A QR code or a CODE128 barcode, centered, with its payload printed below (``caption``).
+
+    ``size_mm``: a QR printed at about that size on the paper (the printer's module size is
+    chosen for it); 0 leaves the printer's default module size.
+    """
 
     payload: str
     kind: CodeKind = CodeKind.QR
+    caption: bool = True
+    size_mm: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,16 @@ import enum
 import unicodedata
 from dataclasses import dataclass, field
 
+import qrcode
+import qrcode.constants
+import qrcode.util
 from escpos.printer import Dummy
 
 from printing.document import Code, CodeKind, Cut, Document, DrawerPulse, Line, layout
 
 _GS = b"\x1d"
 _QR_EC_M = 1
+DOTS_PER_MM = 8  # 203 dpi, the resolution of thermal ticket printers on 58 and 80 mm paper
 
 
 @dataclass(frozen=True)
@@ -167,11 +171,14 @@ class _Writer:
     def code(self, code: Code) -> None:
         self.style("center", False, False)
         if code.kind is CodeKind.QR:
-            self.printer.qr(code.payload, ec=_QR_EC_M, size=self.options.qr_size, native=True)
+            size = qr_module_size(code.payload, code.size_mm) if code.size_mm else None
+            module = size or self.options.qr_size
+            self.printer.qr(code.payload, ec=_QR_EC_M, size=module, native=True)
             self.printer._raw(b"\n")
         else:
             self.printer._raw(code128(code.payload))
-        self.printer._raw(encode_text(code.payload, self.options.code_page) + b"\n")
+        if code.caption:
+            self.printer._raw(encode_text(code.payload, self.options.code_page) + b"\n")
 
     def cut(self) -> None:
         self.style("left", False, False)
@@ -186,6 +193,20 @@ class _Writer:
         pin = 0 if drawer.pin == 2 else 1
         on, off = _units(drawer.on_ms), _units(drawer.off_ms)
         self.printer.cashdraw([27, 112, pin, on, off])
+
+
+def qr_modules(payload: str) -> int:
+    """Modules a side of the QR of ``payload`` at error correction M (smallest version)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(qrcode.util.QRData(payload.encode("utf-8"), mode=qrcode.util.MODE_8BIT_BYTE))
+    code.make(fit=True)
+    return int(code.modules_count)
+
+
+def qr_module_size(payload: str, size_mm: int, dots_per_mm: int = DOTS_PER_MM) -> int:
+    """The module size (dots, 1-16) printing the QR of ``payload`` closest to ``size_mm``."""
+    modules = qr_modules(payload)
+    return min(max(round(size_mm * dots_per_mm / modules), 1), 16)
 
 
 def _units(ms: int) -> int:

@@ -49,6 +49,7 @@ class ReceiptOptions:
     copy: bool = False  # a reprint: marked "COPIA"
     open_drawer: bool = False  # pulse the cash drawer before printing
     code: CodeKind | None = CodeKind.QR  # the ticket number for returns, or nothing
+    fiscal_qr: str | None = None  # VERI*FACTU: the AEAT verification URL, printed at the top
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class TaxRow:
 def build_receipt(ticket: Ticket, shop: ShopHeader, options: ReceiptOptions) -> Document:
     """The paper for ``ticket``: a sale or refund receipt, or a gift ticket."""
     blocks: list[Block] = [DrawerPulse()] if options.open_drawer else []
+    if options.fiscal_qr and not options.gift:
+        blocks += fiscal_qr(options.fiscal_qr)
     blocks += shop_header(shop)
     blocks += _title(ticket, options)
     blocks += _ticket_facts(ticket)
@@ -74,6 +77,19 @@ def build_receipt(ticket: Ticket, shop: ShopHeader, options: ReceiptOptions) -> 
         blocks += _payments(ticket)
     blocks += _footer(ticket, shop, options)
     return Document(options.width, tuple(blocks))
+
+
+FISCAL_QR_MM = 35  # the Orden HAC/1177/2024 asks for 30 to 40 mm
+
+
+def fiscal_qr(url: str) -> list[Block]:
+    """The VERI*FACTU QR as the Orden HAC/1177/2024 lays it out (its wording is Spanish)."""
+    return [
+        Text("QR tributario:", Align.CENTER),
+        Code(url, CodeKind.QR, caption=False, size_mm=FISCAL_QR_MM),
+        Text("VERI*FACTU", Align.CENTER, bold=True),
+        Blank(),
+    ]
 
 
 def shop_header(shop: ShopHeader) -> list[Block]:

@@ -40,6 +40,8 @@ class Setting(Generic[T]):
             return cast(T, value)
         if self.type is str and isinstance(value, str):
             return cast(T, value)
+        if self.type is dict and isinstance(value, dict):
+            return cast(T, value)
         raise ConfigError(
             _("Setting {key} must be of type {type}, not {value!r}").format(
                 key=self.key, type=self.type.__name__, value=value
@@ -65,6 +67,29 @@ SHOP_DB_URL = declare(
 SHOP_PREFIX = declare("shop.prefix", str, "ps_", "Table prefix of the PrestaShop database")
 SHOP_ID = declare("shop.id_shop", int, 1, "PrestaShop shop this till sells for")
 SHOP_LANG = declare("shop.lang_iso", str, "es", "Language of product names on the till")
+SHOP_DEMO = declare("shop.demo", bool, False, "Sell on the demo shop instead of shop.db_url")
+SHOP_ASK_PASSWORD = declare(
+    "shop.ask_at_start",
+    bool,
+    False,
+    "No keyring on this computer: the database password is typed at each start, never saved",
+)
+SSH_HOST = declare("ssh.host", str, "", "SSH server for a tunnel to the shop's MySQL; empty: none")
+SSH_PORT = declare("ssh.port", int, 22, "Port of the SSH server")
+SSH_USER = declare("ssh.user", str, "", "User on the SSH server")
+SSH_KEY_FILE = declare("ssh.key_file", str, "", "Private key file; empty: log in with a password")
+SSH_HOST_KEY = declare(
+    "ssh.host_key", str, "", "The SSH server's public key, trusted at setup (not a secret)"
+)
+TILL_LABEL = declare("till.label", str, "", "Name of this till as people call it (Counter 1…)")
+TILL_UUID = declare("till.uuid", str, "", "This till's identity in the shop's mostrador_till table")
+PROFILES = declare(
+    "connection.profiles",
+    dict,
+    {},
+    "Saved connection profiles (demo shop and real shops) by name, without secrets",
+)
+ACTIVE_PROFILE = declare("connection.active_profile", str, "", "Profile in use; empty: none")
 TILL_NAME = declare("till.name", str, "T1", "Name of this till; prefixes its ticket numbers")
 TILL_MANAGER_PROFILES = declare(
     "till.manager_profiles",
@@ -121,6 +146,38 @@ BUGREPORT_AUTO_SEND = declare(
     bool,
     False,
     "Send reports of unexpected errors without asking (no screenshot, no description)",
+)
+
+VERIFACTU_ENABLED = declare(
+    "verifactu.enabled",
+    bool,
+    True,
+    "VERI*FACTU records, chain and QR on every ticket (off outside Spain's common territory:"
+    " the Basque Country and Navarre have their own systems)",
+)
+VERIFACTU_NIF = declare(
+    "verifactu.nif", str, "", "NIF issuing the tickets for VERI*FACTU; empty: receipt.tax_id"
+)
+VERIFACTU_NAME = declare(
+    "verifactu.name", str, "", "Name or company name of the issuer (NombreRazonEmisor)"
+)
+VERIFACTU_ENVIRONMENT = declare(
+    "verifactu.environment", str, "production", "AEAT environment: test or production"
+)
+VERIFACTU_INSTALLATION = declare(
+    "verifactu.installation_number",
+    str,
+    "",
+    "Installation number of this till (names its chain of records); empty: the till's name",
+)
+VERIFACTU_CERTIFICATE = declare(
+    "verifactu.certificate",
+    str,
+    "",
+    "The shop's certificate (.p12) for sending records; its password is kept in the keyring",
+)
+VERIFACTU_ENDPOINT = declare(
+    "verifactu.endpoint", str, "", "AEAT service address; empty: the environment's own"
 )
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]

@@ -28,6 +28,7 @@ from app.till.errors import NotATillStore, StoreTooNew
 from app.till.migration_catalog import CATALOG
 from app.till.migration_signin import APPROVALS, CATEGORIES, SIGNIN
 from app.till.migration_steps import LEDGER, PARKED
+from app.till.migration_verifactu import VERIFACTU
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, 1, "employee sign-in", SIGNIN),
     Migration(5, 1, "categories", CATEGORIES),
     Migration(6, 1, "discount approvals", APPROVALS),
+    Migration(7, 1, "VERI*FACTU records", VERIFACTU),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS till_schema (

@@ -2,7 +2,8 @@
 
 :func:`record_sale` / :func:`record_refund` write, in ONE ``BEGIN IMMEDIATE`` transaction: the
 next number of the ticket's series, the ticket, its lines, their taxes, its payments, the cash
-movement of its cash part (given − change; negative for a refund) and its outbox entry. Either
+movement of its cash part (given − change; negative for a refund), its outbox entry and its
+VERI*FACTU record (``app.verifactu.records``, when the mode is on). Either
 all of it is in the store, or none of it (a failure or a crash rolls back; the number is given
 back with it).
 
@@ -37,6 +38,7 @@ from app.till.series import series_for, take_number
 from app.till.store import TillStore
 from app.till.ticket_rows import insert_ticket, load_tickets
 from app.till.validation import validate_draft
+from app.verifactu.records import record_ticket
 
 
 def record_sale(store: TillStore, draft: Ticket) -> Ticket:
@@ -110,6 +112,7 @@ def _record(store: TillStore, draft: Ticket) -> Ticket:
         ticket_id = insert_ticket(session, ticket, number, now)
         _move_cash(session, cash_session.id, ticket, ticket_id, now)
         add_entry(session, ticket_id, ticket, now)
+        record_ticket(session, ticket, ticket_id, now)  # VERI*FACTU, in the same transaction
     return ticket
 
 
