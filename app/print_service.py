@@ -27,6 +27,7 @@ from app.receipt_header import shop_header
 from app.till.records import TenderKind, Ticket
 from app.till.store import TillStore
 from app.till.tickets import get_ticket
+from app.verifactu.records import qr_for_ticket
 from printing.backends import PrintResult, print_document
 from printing.document import WIDTH_58MM, WIDTH_80MM, Document
 from printing.escpos_render import CODE_PAGES, CutMode, DrawerSettings, RenderOptions
@@ -147,7 +148,13 @@ def print_ticket(
         if not printer.spec:
             return PrintResult(False, _("No ticket printer is configured."), no_printer=True)
         drawer = _opens_drawer(ticket, later=copy or gift)
-        options = ReceiptOptions(width=printer.width, gift=gift, copy=copy, open_drawer=drawer)
+        options = ReceiptOptions(
+            width=printer.width,
+            gift=gift,
+            copy=copy,
+            open_drawer=drawer,
+            fiscal_qr=qr_for_ticket(store, number),
+        )
         document = build_receipt(ticket, shop_header(store, settings), options)
         return _send(document, printer)
     except ConfigError as error:
@@ -189,7 +196,9 @@ def ticket_preview(
     ticket = get_ticket(store, number)
     if ticket is None:
         raise ConfigError(_no_ticket(number))
-    options = ReceiptOptions(width=printer.width, gift=gift, copy=copy)
+    options = ReceiptOptions(
+        width=printer.width, gift=gift, copy=copy, fiscal_qr=qr_for_ticket(store, number)
+    )
     return preview_bitmap(build_receipt(ticket, shop_header(store, settings), options))
 
 

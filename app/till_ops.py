@@ -341,8 +341,7 @@ def record_return(
     if not wanted:
         raise TicketRefused(_("Choose at least one unit to refund."))
     ticket = refund(runtime.store, number, runtime.employee, wanted, method=method)
-    if runtime.worker is not None:
-        runtime.worker.wake()
+    runtime.wake()
     return ticket
 
 

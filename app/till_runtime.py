@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from app.config import settings as cfg
 from app.connection import ShopTarget, password_for
 from app.errors import UserFacingError
 from app.events import EventBus
@@ -54,6 +55,8 @@ from app.till.parked import ParkedTicket
 from app.till.records import Ticket, TicketCustomer
 from app.till.store import TillStore, open_store
 from app.till.tickets import record_sale
+from app.verifactu.setup import apply_settings, sender_config
+from app.verifactu.worker import FiscalSender
 from connectors.prestashop.shop import open_shop
 
 logger = logging.getLogger(__name__)
@@ -130,6 +133,7 @@ class TillRuntime:
     engine: Engine | None = None
     worker: SyncWorker | None = None
     managers: frozenset[int] = MANAGER_PROFILES  # PrestaShop profiles of the till's managers
+    fiscal: FiscalSender | None = None  # sends VERI*FACTU records (when the mode is on)
 
     @property
     def till(self) -> str:
@@ -141,17 +145,28 @@ class TillRuntime:
         return SalePolicy(manager_profiles=self.managers)
 
     def start_sync(self, settings: SyncSettings | None = None) -> None:
-        """Start pushing the sales and pulling the catalog in the background."""
+        """Start pushing the sales and pulling the catalog (and sending fiscal records)."""
+        if self.fiscal is not None:
+            self.fiscal.start()
         if self.engine is None or self.target is None or self.worker is not None:
             return
         self.worker = SyncWorker(self.engine, self.store, self.target, self.bus, settings)
         self.worker.start()
 
+    def wake(self) -> None:
+        """Something was recorded: push it (and its fiscal record) now."""
+        for worker in (self.worker, self.fiscal):
+            if worker is not None:
+                worker.wake()
+
     def close(self) -> None:
-        """Stop the sync worker (waiting for it), then close the shop engine and the store."""
+        """Stop the background workers (waiting for them), then close the engine and store."""
         if self.worker is not None and not self.worker.stop(timeout=15):
             logger.warning("the sync worker did not stop in time")
         self.worker = None
+        if self.fiscal is not None and not self.fiscal.stop(timeout=15):
+            logger.warning("the VERI*FACTU sender did not stop in time")
+        self.fiscal = None
         if self.engine is not None:
             self.engine.dispose()
         self.store.close()
@@ -162,11 +177,13 @@ def open_till(
     till: str,
     store_path: Path | None = None,
     managers: frozenset[int] = MANAGER_PROFILES,
+    settings: cfg.Settings | None = None,
 ) -> TillRuntime:
     """Open ``till``'s store; pull the catalog first when it was never loaded (slow: a worker).
 
     Without a shop the till sells from what its catalog holds. ``managers`` are the PrestaShop
     profiles whose employees are managers on this till (setting ``till.manager_profiles``).
+    ``settings`` (default: none, VERI*FACTU off) put the fiscal identity in force.
     """
     store = open_store(till, store_path)
     engine: Engine | None = None
@@ -179,14 +196,26 @@ def open_till(
         source.walk_in_customer()
         employee = find_employee(store, managers=managers)
         session = current_cash_session(store)
-        return TillRuntime(
+        runtime = TillRuntime(
             store, source, employee, session, target, engine=engine, managers=managers
         )
+        runtime.fiscal = _fiscal_sender(runtime, settings)
+        return runtime
     except BaseException:
         if engine is not None:
             engine.dispose()
         store.close()
         raise
+
+
+def _fiscal_sender(runtime: TillRuntime, settings: cfg.Settings | None) -> FiscalSender | None:
+    """VERI*FACTU per the settings: the identity in force in the store, and its sender."""
+    if settings is None:
+        return None
+    identity = apply_settings(runtime.store, settings)
+    if not identity.enabled:
+        return None
+    return FiscalSender(runtime.store, lambda: sender_config(settings), runtime.bus)
 
 
 def _shop_engine(target: ShopTarget) -> Engine:
@@ -288,8 +317,7 @@ def find_cash_session(runtime: TillRuntime) -> CashSession | None:
 def record(runtime: TillRuntime, draft: Ticket) -> Ticket:
     """Record the paid sale (number, cash movement, outbox) and wake the sync worker."""
     ticket = record_sale(runtime.store, draft)
-    if runtime.worker is not None:
-        runtime.worker.wake()
+    runtime.wake()
     return ticket
 
 

@@ -20,7 +20,7 @@ from barcode.codex import Code128
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from printing.document import WIDTH_58MM, Align, Code, CodeKind, Cut, Document, Laid, Line, layout
-from printing.escpos_render import RenderOptions
+from printing.escpos_render import RenderOptions, qr_module_size
 
 AnyFont = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -237,19 +237,24 @@ class _Painter:
                 draw.rectangle((x0, y, x1, y + thick - 1), fill=INK)
 
     def code(self, code: Code) -> list[Image.Image]:
-        """The symbol centred, then its payload, as escpos_render prints them."""
+        """The symbol centred, then its payload (unless no caption), as escpos_render prints."""
         payload = Line(code.payload, Align.CENTER)
         if code.kind is CodeKind.QR:
-            return [self.qr(code.payload), self.blank(LINE_DOTS), self.line(payload)]
-        return [self.code128(code.payload), self.line(payload)]
+            size = self.options.qr_size
+            if code.size_mm:
+                size = qr_module_size(code.payload, code.size_mm)
+            images = [self.qr(code.payload, size), self.blank(LINE_DOTS)]
+            return [*images, self.line(payload)] if code.caption else images
+        images = [self.code128(code.payload)]
+        return [*images, self.line(payload)] if code.caption else images
 
-    def qr(self, payload: str) -> Image.Image:
+    def qr(self, payload: str, size: int) -> Image.Image:
         symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
         symbol.add_data(payload)
         symbol.make(fit=True)
         matrix: list[list[bool]] = symbol.get_matrix()
-        module = self.options.qr_size * self.scale
-        image = self.blank(len(matrix) * self.options.qr_size)
+        module = size * self.scale
+        image = self.blank(len(matrix) * size)
         x0 = (self.width - len(matrix) * module) // 2
         draw = ImageDraw.Draw(image)
         for row, modules in enumerate(matrix):

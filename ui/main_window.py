@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QS
 
 from app import __version__
 from app.bugreport.report import ReportContext, gather_context, shop_facts
+from app.config import settings as cfg
 from app.connection import ShopTarget
 from app.errors import UserFacingError
 from app.i18n import _
@@ -28,9 +29,9 @@ from app.sale.price_inputs import Employee
 from app.shop_status import ShopStatus, load_shop_status
 from app.sync.worker import SyncStatus
 from app.till.cash_session import MovementKind
-from app.till.employees import managers_from_settings
+from app.till.employees import manager_profiles
 from app.till.records import Ticket
-from app.till_ops import ZPrintRequest, print_z_report
+from app.till_ops import ZPrintRequest, load_settings, print_z_report
 from app.till_runtime import TillRuntime, open_till
 from printing.backends import PrintResult
 from ui.crash_handler import open_log_folder, open_report_dialog, wake_bug_reports
@@ -68,6 +69,13 @@ DIALOG_HELP = {
     "SetPinDialog": "login",
     "ManagerApprovalDialog": "discount",
 }
+
+
+def _open_till(target: ShopTarget | None, till: str, store: Path | None) -> TillRuntime:
+    """Open the till with this computer's settings (worker: reads files, maybe the shop)."""
+    settings = load_settings()
+    managers = manager_profiles(settings.get(cfg.TILL_MANAGER_PROFILES))
+    return open_till(target, till, store, managers, settings)
 
 
 class MainWindow(QMainWindow):
@@ -139,7 +147,7 @@ class MainWindow(QMainWindow):
         target, till, store = self.target, self.till, self.store
         self.home.show_till_opening()
         self._opening = self.tasks.run(
-            lambda: open_till(target, till, store, managers_from_settings()),
+            lambda: _open_till(target, till, store),
             self.on_till_opened,
             self.on_till_failed,
         )

@@ -25,14 +25,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import bcrypt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import paths
-from app.config import settings as cfg
 from app.errors import UserFacingError
 from app.i18n import _, ngettext
 from app.sale.price_inputs import MANAGER_PROFILES, Employee, to_employee
@@ -82,12 +79,6 @@ def manager_profiles(text: str) -> frozenset[int]:
     """The ``till.manager_profiles`` setting (``"1, 4"``) as profile ids; SuperAdmin if empty."""
     found = {int(part) for part in re.findall(r"\d+", text)}
     return frozenset(found) or MANAGER_PROFILES
-
-
-def managers_from_settings(path: Path | None = None) -> frozenset[int]:
-    """The manager profiles of this till, read from the settings file (file I/O: a worker)."""
-    settings = cfg.Settings.load(path or paths.config_dir() / cfg.FILE_NAME)
-    return manager_profiles(settings.get(cfg.TILL_MANAGER_PROFILES))
 
 
 def sign_in_choices(
