@@ -12,7 +12,7 @@ want_test=0
 runtime_pkgs="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
   libxcb-shape0 libxcb-randr0 libxcb-xfixes0 fonts-dejavu-core python3-venv libusb-1.0-0"
-test_pkgs="mariadb-server xvfb xauth"
+test_pkgs="mariadb-server xvfb xauth openssh-server"
 pkgs="$runtime_pkgs"
 [ "$want_test" = 1 ] && pkgs="$pkgs $test_pkgs"
 

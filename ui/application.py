@@ -11,6 +11,7 @@ from app.cli import LaunchOptions
 from app.i18n import current_language
 from ui.crash_handler import install_crash_handler, shutdown_bug_reports
 from ui.main_window import MainWindow
+from ui.setup_wizard import run_setup_wizard
 
 
 def install_qt_translations(app: QApplication) -> list[QTranslator]:
@@ -33,7 +34,12 @@ def run_application(options: LaunchOptions) -> int:
     app.setApplicationName("Mostrador")
     app.setOrganizationName("Mostrador")
     install_qt_translations(app)
-    window = MainWindow(options.target, options.till, options.store)
+    target = options.target
+    if target is None:  # first start: connect to the shop (or choose the demo) in the wizard
+        target = run_setup_wizard(None)
+        if target is None:
+            return 0
+    window = MainWindow(target, options.till, options.store)
     install_crash_handler(app, lambda: window, window.report_context)
     window.show()
     try:

@@ -5,6 +5,10 @@ uuid. Its row is the first thing a push inserts and is committed in the same tra
 the order it describes, so a replay (after a crash, a timeout, a lost commit reply) meets the
 duplicate key and writes nothing: the push is exactly once.
 
+``<prefix>mostrador_till`` registers each till's ticket series per shop (primary key
+``(id_shop, series)``), so two tills cannot take the same series: see
+:func:`app.setup.till_series.register_till_series`.
+
 ``<prefix>mostrador_lock`` holds one row per serialised resource. A push locks the
 ``invoice`` row (``SELECT … FOR UPDATE``) before it reads ``MAX(order_invoice.number)``:
 PrestaShop numbers invoices and delivery slips as MAX+1 without any lock (FACTS.md §8, §17),
@@ -27,6 +31,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     select,
@@ -93,3 +98,27 @@ def ensure_tables(engine: Engine, prefix: str) -> None:
         if present is None:
             ignore = "OR IGNORE" if engine.dialect.name == "sqlite" else "IGNORE"
             conn.execute(lock.insert().prefix_with(ignore), {"name": INVOICE_LOCK, "counter": 0})
+
+
+@cache
+def till_table(prefix: str) -> Table:
+    """``<prefix>mostrador_till``: one row per (shop, ticket series), owned by one till."""
+    return Table(
+        f"{prefix}mostrador_till",
+        MetaData(),
+        Column("id_shop", _UINT, nullable=False),
+        Column("series", String(32), nullable=False),
+        Column("till_uuid", CHAR(36), nullable=False),
+        Column("label", String(64), nullable=False, server_default=""),
+        Column("registered_at", DateTime, nullable=False),
+        Column("seen_at", DateTime, nullable=False),
+        PrimaryKeyConstraint("id_shop", "series"),
+        mysql_engine="InnoDB",
+        mysql_charset="utf8mb4",
+    )
+
+
+def ensure_till_table(engine: Engine, prefix: str) -> None:
+    """Create ``<prefix>mostrador_till`` when missing (idempotent)."""
+    with engine.begin() as conn:
+        conn.execute(CreateTable(till_table(prefix), if_not_exists=True))
