@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -146,16 +148,24 @@ class ConnectionPage(QWizardPage):
         ssh.addRow(_("SSH user"), self.ssh_user)
         ssh.addRow(_("Key file"), self.ssh_key)
         ssh.addRow(_("Password"), self.ssh_secret)
-        left = QVBoxLayout()
+        fields = QWidget()
+        left = QVBoxLayout(fields)
+        left.setContentsMargins(0, 0, 6, 0)
         left.addLayout(form)
         left.addWidget(self.tls_box)
         left.addWidget(self.ssh_box)
+        left.addStretch(1)
+        scroll = QScrollArea()  # TLS and SSH open below the fields: it fits 1024 × 768
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QVBoxLayout()
         right.addWidget(self.check_button)
         right.addWidget(self.results, 1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 4)
+        layout.addWidget(scroll, 4)
+        layout.addLayout(right, 3)
 
     def _edits(self) -> list[QWidget]:
         return [
