@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
@@ -73,6 +74,8 @@ class TaskManager(QObject):
         self.pending -= 1
         if future.cancelled() or self.closed:
             return  # results that arrive once the owner has shut down go nowhere
+        if not (_alive(on_success) and _alive(on_failure)):
+            return  # the screen that asked was closed (and deleted) meanwhile
         error = future.exception()
         if error is None:
             if on_success is not None:
@@ -87,3 +90,9 @@ class TaskManager(QObject):
         self.closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._writer.shutdown(wait=True)
+
+
+def _alive(callback: object) -> bool:
+    """False when ``callback`` is a method of a Qt object already deleted."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
