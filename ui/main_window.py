@@ -17,7 +17,14 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from app import __version__
 from app.bugreport.report import ReportContext, gather_context, shop_facts
@@ -84,6 +91,7 @@ class MainWindow(QMainWindow):
         self.target, self.till, self.store = target, till, store
         self.runtime: TillRuntime | None = None
         self.last_status: ShopStatus | None = None
+        self.erp_window: QWidget | None = None
         self.employee: Employee | None = None
         self._opening: Future[TillRuntime] | None = None
         self.tasks = TaskManager(self)
@@ -242,6 +250,19 @@ class MainWindow(QMainWindow):
         runtime = self._till()
         if runtime is not None:
             ReprintDialog(self, self.tasks, runtime.store, self.print_flow).open()
+
+    def show_back_office(self) -> None:
+        """The manager's back office (ERP), in its own window, on the same shop."""
+        target, runtime = self.target, self.runtime
+        if target is None or runtime is None:
+            return
+
+        def open_window(manager: Employee) -> None:
+            from ui.erp.erp_window import open_erp_window
+
+            self.erp_window = open_erp_window(self, target, manager, runtime.store)
+
+        self._as_manager(_("Open the back office"), open_window)
 
     def show_printer_settings(self) -> None:
         self._as_manager(

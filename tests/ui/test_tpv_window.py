@@ -14,8 +14,10 @@ from app import paths
 from app.config import settings as cfg
 from app.connection import ShopTarget, parse_url
 from app.till_runtime import TillRuntime
-from tests.support.tpv import sign_in
+from tests.support.tpv import sign_in, wait_dialog
+from ui.erp.erp_window import ErpWindow
 from ui.main_window import MainWindow
+from ui.tpv.manager_approval import ManagerApprovalDialog
 
 
 def _demo_window(qtbot: QtBot, demo_shop_db: Any, tmp_path: Path) -> MainWindow:
@@ -94,4 +96,26 @@ def test_the_manager_profiles_setting_makes_a_cashier_profile_a_manager(
     assert "Lucía Martín (Manager)" in window.employee_label.text()
     assert window.sale.cart is not None
     assert window.sale.cart.policy.manager_profiles == frozenset({1, 2})
+    window.close()
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_a_manager_opens_the_back_office_a_cashier_needs_approval(
+    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
+) -> None:
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)
+    sign_in(qtbot, window, "Lucía", "caja1234")
+    window.actions_["erp"].trigger()  # a cashier: a manager must approve first
+    approval: ManagerApprovalDialog = wait_dialog(qtbot, ManagerApprovalDialog)
+    assert window.erp_window is None
+    qtbot.waitUntil(lambda: approval.list.count() > 0)
+    approval.on_secret("admin1234")
+    qtbot.waitUntil(lambda: window.erp_window is not None, timeout=10_000)
+    erp = window.erp_window
+    assert isinstance(erp, ErpWindow) and erp.manager.name == "Admin Demo"
+    qtbot.waitUntil(lambda: erp.ctx is not None, timeout=20_000)
+    titles = [erp.sidebar.item(i).text() for i in range(erp.sidebar.count())]
+    assert [t.split(" (")[0] for t in titles][:4] == ["Products", "Stock", "Inventory", "Orders"]
+    assert "Cash sessions (Ctrl+9)" in titles
+    erp.close()
     window.close()

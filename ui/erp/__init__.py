@@ -1,0 +1,1 @@
+"""The ERP window (the manager's back office) and its sections."""
