@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mostrador", description=_("Point of sale and back office for PrestaShop shops.")
     )
     parser.add_argument("--version", action="version", version=f"Mostrador {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help=_("check this installation and exit")
+    )
     _add_global_options(parser, in_subcommand=False)
     sub = parser.add_subparsers(dest="command", metavar=_("command"))
     commands = {
@@ -88,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def resolve_target(args: argparse.Namespace, settings: cfg.Settings) -> ShopTarget | None:
     """The shop to open: ``--demo``, else ``--db``, else the settings; None when there is none."""
-    if args.demo:
+    if args.demo or (not args.db and settings.get(cfg.SHOP_DEMO)):  # chosen in the wizard
         return replace(demo_target(ensure_demo_shop()), lang_iso=args.lang or "es")
     url = args.db or settings.get(cfg.SHOP_DB_URL)
     if not url:
@@ -108,6 +111,8 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
     if args.language:
         set_language(args.language)
     setup_logging(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO)
+    if args.self_test:
+        return _self_test()
     try:
         return _dispatch(args, settings, gui)
     except UserFacingError as exc:
@@ -215,3 +220,53 @@ def _cmd_demo_shop(args: argparse.Namespace) -> int:
 
 def _print_progress(step: str, done: int, total: int) -> None:
     print(f"  {step}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _self_test() -> int:
+    """``--self-test``: the bundle has its modules, resources and translations, and a till
+    store can be created (in a temporary folder). Exit 0 when all is well (the build runs it)."""
+    import gettext
+    import importlib
+    import tempfile
+
+    from app.i18n import DOMAIN, LOCALE_DIR
+    from app.till.store import open_store
+
+    root = LOCALE_DIR.parent.parent
+    checks: dict[str, Callable[[], object]] = {
+        "modules": lambda: [importlib.import_module(m) for m in _SELF_TEST_MODULES],
+        "window": lambda: _find("ui"),  # its toolkit is checked by the ui at start
+        "translations": lambda: gettext.translation(DOMAIN, str(LOCALE_DIR), ["es"]),
+        "help pages": lambda: next((root / "resources" / "help").glob("*/*.html")),
+        "schemas": lambda: next((root / "connectors" / "prestashop" / "schemas").glob("*.json")),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        checks["till store"] = lambda: open_store("T1", Path(tmp) / "till-T1.sqlite3").close()
+        failed = [name for name, check in checks.items() if not _passes(name, check)]
+    print(f"self-test: {'FAILED ' + ', '.join(failed) if failed else 'ok'} ({__version__})")
+    return 1 if failed else 0
+
+
+_SELF_TEST_MODULES = (
+    "app.sale.commands", "app.sync.commands", "app.bugreport.service", "printing.commands",
+    "connectors.prestashop.engine", "updater.launcher", "updater.verify",
+)  # fmt: skip
+
+
+def _find(name: str) -> object:
+    """The window's packages are found, not imported: this module stays free of Qt."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ImportError(name)
+    return spec
+
+
+def _passes(name: str, check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
+        print(f"self-test: {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return False
+    return True
