@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import __version__, paths
 from app.bugreport.report import ReportContext, gather_context, shop_facts
 from app.config import settings as cfg
 from app.connection import ShopTarget
@@ -40,6 +41,7 @@ from app.till.employees import manager_profiles
 from app.till.records import Ticket
 from app.till_ops import ZPrintRequest, load_settings, print_z_report
 from app.till_runtime import TillRuntime, open_till
+from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, report_ready
 from printing.backends import PrintResult
 from ui.crash_handler import open_log_folder, open_report_dialog, wake_bug_reports
 from ui.help import show_help
@@ -58,6 +60,7 @@ from ui.tpv.pin_dialog import SetPinDialog
 from ui.tpv.returns_screen import ReturnsScreen
 from ui.tpv.sale_screen import SaleScreen
 from ui.tpv.z_preview import ZPreview
+from ui.update_dialog import UpdateDialog, ask_restore_previous
 from ui.window_actions import build_menus
 
 logger = logging.getLogger(__name__)
@@ -83,6 +86,9 @@ def _open_till(target: ShopTarget | None, till: str, store: Path | None) -> Till
     settings = load_settings()
     managers = manager_profiles(settings.get(cfg.TILL_MANAGER_PROFILES))
     return open_till(target, till, store, managers, settings)
+
+
+UPDATE_CHECK_DELAY_MS = 60_000  # after start, once the till is selling
 
 
 class MainWindow(QMainWindow):
@@ -173,6 +179,9 @@ class MainWindow(QMainWindow):
         # cashier scans (its pauses were the longest GUI stalls measured, bench/gui_stall.py).
         gc.collect()
         gc.freeze()
+        store_file, settings_file = runtime.store.path, paths.config_dir() / cfg.FILE_NAME
+        self.tasks.run(lambda: report_ready(store_file, settings_file), self.on_reported_ready)
+        QTimer.singleShot(UPDATE_CHECK_DELAY_MS, self.check_for_updates)
 
     def on_till_failed(self, error: BaseException) -> None:
         self._opening = None
@@ -201,6 +210,34 @@ class MainWindow(QMainWindow):
         self.login.lock_mode(self.employee)
         self.actions_.set_state(False)
         self.stack.setCurrentWidget(self.login)
+
+    # --- updates --------------------------------------------------------------------------
+
+    def on_reported_ready(self, reports: list[dict[str, object]]) -> None:
+        """This version is healthy; the launcher's reports (a rolled-back update) are logged."""
+        for report in reports:
+            logger.warning("the launcher reported: %s", report)
+
+    def check_for_updates(self) -> None:
+        self.tasks.run(check_for_update, self.on_update_checked, lambda _error: None)
+
+    def on_update_checked(self, check: UpdateCheck) -> None:
+        if check.offer is not None:
+            dialog = UpdateDialog(check.offer, self.tasks, self.ticket_open, self)
+            dialog.restart_requested.connect(lambda _version: self.restart())
+            dialog.open()
+
+    def ticket_open(self) -> bool:
+        """An update waits while a ticket is being sold."""
+        return self.sale.cart is not None and not self.sale.cart.is_empty
+
+    def restore_previous_version(self) -> None:
+        ask_restore_previous(self, self.tasks, self.ticket_open, self.restart)
+
+    def restart(self) -> None:
+        """Close as usual (queued sales stay in the store) and let the launcher restart us."""
+        if self.close():
+            QApplication.exit(EXIT_RESTART)
 
     # --- screens --------------------------------------------------------------------------
 
