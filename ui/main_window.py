@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,7 @@ from app.bugreport.report import ReportContext, gather_context, shop_facts
 from app.config import settings as cfg
 from app.connection import ShopTarget
 from app.errors import UserFacingError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.sale.price_inputs import Employee
 from app.shop_status import ShopStatus, load_shop_status
 from app.sync.worker import SyncStatus
@@ -42,6 +42,8 @@ from app.till.records import Ticket
 from app.till_ops import ZPrintRequest, load_settings, print_z_report
 from app.till_runtime import TillRuntime, open_till
 from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, report_ready
+from app.verifactu.setup import sender_config
+from app.verifactu.worker import FiscalStatus
 from printing.backends import PrintResult
 from ui.crash_handler import open_log_folder, open_report_dialog, wake_bug_reports
 from ui.help import show_help
@@ -61,6 +63,7 @@ from ui.tpv.returns_screen import ReturnsScreen
 from ui.tpv.sale_screen import SaleScreen
 from ui.tpv.z_preview import ZPreview
 from ui.update_dialog import UpdateDialog, ask_restore_previous
+from ui.verifactu_screen import VerifactuScreen
 from ui.window_actions import build_menus
 
 logger = logging.getLogger(__name__)
@@ -88,6 +91,12 @@ def _open_till(target: ShopTarget | None, till: str, store: Path | None) -> Till
     return open_till(target, till, store, managers, settings)
 
 
+DECLARATION = (
+    Path(__file__).resolve().parents[1]
+    / "resources"
+    / "verifactu"
+    / ("declaracion_responsable.txt")
+)
 UPDATE_CHECK_DELAY_MS = 60_000  # after start, once the till is selling
 
 
@@ -148,9 +157,12 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatusWidget()
         self.events.status_changed.connect(self.sync_status.show_status)
         self.events.status_changed.connect(self.on_sync_status)
+        self.fiscal_label = QLabel()
+        self.events.fiscal_changed.connect(self.on_fiscal_status)
         self.connection_label = QLabel()
         bar = self.statusBar()
         bar.addWidget(self.employee_label)
+        bar.addPermanentWidget(self.fiscal_label)
         bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.connection_label)
 
@@ -301,6 +313,24 @@ class MainWindow(QMainWindow):
 
         self._as_manager(_("Open the back office"), open_window)
 
+    def show_fiscal_records(self) -> None:
+        """VERI*FACTU: records, chain, sending status (managers)."""
+        runtime = self._till()
+        if runtime is None:
+            return
+
+        def open_screen(_manager: Employee) -> None:
+            screen = VerifactuScreen(
+                self.tasks, runtime.store, lambda: sender_config(load_settings())
+            )
+            screen.setParent(self, Qt.WindowType.Window)
+            screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            screen.setWindowTitle(_("Fiscal records (VERI*FACTU)"))
+            screen.resize(960, 640)
+            screen.show()
+
+        self._as_manager(_("See the fiscal records"), open_screen)
+
     def show_printer_settings(self) -> None:
         self._as_manager(
             _("Change the ticket printer"),
@@ -404,18 +434,35 @@ class MainWindow(QMainWindow):
         if status.online:
             wake_bug_reports()  # queued problem reports go as soon as the network is back
 
+    def on_fiscal_status(self, status: FiscalStatus) -> None:
+        """VERI*FACTU records waiting for the AEAT: said calmly; the till keeps issuing."""
+        text = ""
+        if status.pending:
+            text = ngettext(
+                "VERI*FACTU: {n} record to send", "VERI*FACTU: {n} records to send", status.pending
+            ).format(n=status.pending)
+        if status.rejected:
+            text += " · " + _("{n} rejected: see the fiscal records").format(n=status.rejected)
+        self.fiscal_label.setText(text.strip(" ·"))
+        self.fiscal_label.setToolTip(status.last_error)
+
     def _set_connection(self, online: bool | None, text: str) -> None:
         colour = {True: "#1b7f3a", False: "#b3261e", None: "#8a6d00"}[online]
         self.connection_label.setText(f"<b style='color:{colour}'>●</b> {text}")
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About Mostrador"),
+        box = QMessageBox(self)
+        box.setWindowTitle(_("About Mostrador"))
+        box.setText(
             _("Mostrador {version}\nPoint of sale and back office for PrestaShop shops.").format(
                 version=__version__
-            ),
+            )
         )
+        declaration = DECLARATION.read_text(encoding="utf-8") if DECLARATION.is_file() else ""
+        if declaration:  # the producer's responsible declaration (VERI*FACTU), in full
+            box.setDetailedText(declaration)
+            box.setInformativeText(_("Show details: the producer's responsible declaration."))
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.hide()  # gone at once for the cashier, while a slow shop lets the sync stop

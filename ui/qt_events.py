@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.events import Changes, EventBus, Subscription
 from app.sync.worker import SyncStatus
+from app.verifactu.worker import FiscalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 class QtEventListener(QObject):
     status_changed = Signal(object)  # SyncStatus
     changed = Signal(object)  # Changes
+    fiscal_changed = Signal(object)  # FiscalStatus (VERI*FACTU records waiting to be sent)
 
     def __init__(self, bus: EventBus | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,12 +50,13 @@ class QtEventListener(QObject):
     def attach(self, bus: EventBus) -> None:
         """Listen to ``bus`` (instead of the bus listened to before, if any)."""
         self.detach()
-        status_changed, changed = self.status_changed, self.changed
+        status_changed, changed, fiscal = self.status_changed, self.changed, self.fiscal_changed
         with self._lock:
             self._bus = bus
             self._subscriptions = [
                 bus.subscribe(SyncStatus, lambda value: self._emit(bus, status_changed, value)),
                 bus.subscribe(Changes, lambda value: self._emit(bus, changed, value)),
+                bus.subscribe(FiscalStatus, lambda value: self._emit(bus, fiscal, value)),
             ]
 
     def detach(self) -> None:

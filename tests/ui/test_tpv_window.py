@@ -14,10 +14,12 @@ from app import paths
 from app.config import settings as cfg
 from app.connection import ShopTarget, parse_url
 from app.till_runtime import TillRuntime
+from app.verifactu.worker import FiscalStatus
 from tests.support.tpv import sign_in, wait_dialog
 from ui.erp.erp_window import ErpWindow
 from ui.main_window import MainWindow
 from ui.tpv.manager_approval import ManagerApprovalDialog
+from ui.verifactu_screen import VerifactuScreen
 
 
 def _demo_window(qtbot: QtBot, demo_shop_db: Any, tmp_path: Path) -> MainWindow:
@@ -118,4 +120,20 @@ def test_a_manager_opens_the_back_office_a_cashier_needs_approval(
     assert [t.split(" (")[0] for t in titles][:4] == ["Products", "Stock", "Inventory", "Orders"]
     assert "Cash sessions (Ctrl+9)" in titles
     erp.close()
+    window.close()
+
+
+@pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
+def test_fiscal_records_for_a_manager_and_waiting_records_in_the_status_bar(
+    qtbot: QtBot, demo_shop_db: Any, tmp_path: Path
+) -> None:
+    window = _demo_window(qtbot, demo_shop_db, tmp_path)
+    sign_in(qtbot, window, "Admin", "admin1234")
+    window.actions_["fiscal"].trigger()  # a manager: no approval asked
+    qtbot.waitUntil(lambda: any(s.isVisible() for s in window.findChildren(VerifactuScreen)))
+    assert window.runtime is not None
+    window.runtime.bus.publish(FiscalStatus(3, 1, True, "AEAT unreachable"))  # the sender
+    qtbot.waitUntil(lambda: "3 records to send" in window.fiscal_label.text())
+    assert "1 rejected" in window.fiscal_label.text()
+    assert window.fiscal_label.toolTip() == "AEAT unreachable"
     window.close()
