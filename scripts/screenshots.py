@@ -432,7 +432,9 @@ def close_dialogs() -> None:
             widget.reject()
 
 
-def shoot_language(language: str, out: Path, only: set[str]) -> list[Path]:
+def shoot_language(
+    language: str, out: Path, only: set[str], size: tuple[int, int] = SIZE
+) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from app.connection import demo_target, ensure_demo_shop
@@ -445,7 +447,7 @@ def shoot_language(language: str, out: Path, only: set[str]) -> list[Path]:
     set_language(language)
     translators = install_qt_translations(app)
     window = MainWindow(demo_target(ensure_demo_shop()), "T1")
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     shots, saved = Shots(window, language), []
     try:
@@ -472,7 +474,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder")
     parser.add_argument("--lang", nargs="+", default=list(LANGUAGES), choices=LANGUAGES)
     parser.add_argument("--only", nargs="+", default=[], help="screen names (default: all)")
+    parser.add_argument("--size", default="1024x768", help="window size, e.g. 1920x1080")
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _x, height = text.lower().partition("x")
+    return int(width), int(height)
 
 
 def main(argv: list[str]) -> int:
@@ -487,7 +495,9 @@ def main(argv: list[str]) -> int:
             app = QApplication.instance() or QApplication(sys.argv[:1])
             app.setApplicationName("Mostrador")
             saved = [
-                p for lang in args.lang for p in shoot_language(lang, args.out, set(args.only))
+                p
+                for lang in args.lang
+                for p in shoot_language(lang, args.out, set(args.only), _size(args.size))
             ]
         print(f"{len(saved)} screenshots in {args.out}")
         return 0
