@@ -37,6 +37,7 @@ def section(qtbot: QtBot, ctx: ErpContext) -> Iterator[OrdersSection]:
     widget.resize(1024, 700)
     widget.show()
     qtbot.waitUntil(lambda: widget.choices is not None and len(widget.view.rows) > 0)
+    qtbot.waitUntil(lambda: tasks.pending == 0)  # no reload left to reset the selection
     yield widget
     qtbot.waitUntil(lambda: tasks.pending == 0)
     tasks.shutdown()
@@ -62,6 +63,7 @@ def test_open_an_order_change_its_state_and_save_the_invoice(
     section.detail_opened.connect(dialogs.append)
     section.view.table.selectRow(section.view.rows.index(row))
     section.open_button.click()
+    qtbot.waitUntil(lambda: len(dialogs) == 1)
     dialog = dialogs[0]
     qtbot.waitUntil(lambda: dialog.order is not None)
     assert dialog.order is not None and dialog.order.id_order == row.id_order
