@@ -442,7 +442,11 @@ class MainWindow(QMainWindow):
                 "VERI*FACTU: {n} record to send", "VERI*FACTU: {n} records to send", status.pending
             ).format(n=status.pending)
         if status.rejected:
-            text += " · " + _("{n} rejected: see the fiscal records").format(n=status.rejected)
+            text += " · " + ngettext(
+                "{n} rejected: see the fiscal records",
+                "{n} rejected: see the fiscal records",
+                status.rejected,
+            ).format(n=status.rejected)
         self.fiscal_label.setText(text.strip(" ·"))
         self.fiscal_label.setToolTip(status.last_error)
 

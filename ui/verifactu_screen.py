@@ -146,9 +146,12 @@ def _chain_text(overview: Overview) -> str:
         chain.checked,
     ).format(count=chain.checked)
     if chain.tickets_without_record:
-        text += " " + _("{count} ticket(s) have no fiscal record.").format(
-            count=chain.tickets_without_record
-        )
+        missing = chain.tickets_without_record
+        text += " " + ngettext(
+            "{count} ticket has no fiscal record.",
+            "{count} tickets have no fiscal record.",
+            missing,
+        ).format(count=missing)
     return text
 
 
