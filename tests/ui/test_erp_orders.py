@@ -61,9 +61,8 @@ def test_open_an_order_change_its_state_and_save_the_invoice(
     row = next(r for r in section.view.rows if r.id_state == 5)
     dialogs: list[OrderDetailDialog] = []
     section.detail_opened.connect(dialogs.append)
-    section.view.table.selectRow(section.view.rows.index(row))
-    section.open_button.click()
-    qtbot.waitUntil(lambda: len(dialogs) == 1)
+    section.view.row_activated.emit(row)  # Enter or a double click on the row
+    assert len(dialogs) == 1
     dialog = dialogs[0]
     qtbot.waitUntil(lambda: dialog.order is not None)
     assert dialog.order is not None and dialog.order.id_order == row.id_order
