@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -70,6 +71,8 @@ class CashHistorySection(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()  # whole titles ("Cash refunds"…); scroll if need be
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel()
         bar = QHBoxLayout()
         for widget in (self.date_from, self.date_to):

@@ -56,7 +56,8 @@ class CombinationsDialog(QDialog):
         )
         self.table.verticalHeader().setDefaultSectionSize(TOUCH - 4)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 260)
+        for column, width in enumerate((230, 170, 140, 130)):  # an EAN13 shows whole
+            self.table.setColumnWidth(column, width)
         self.message = QLabel(_("Loading…"))
         self.attribute_bar = QHBoxLayout()
         self.pickers: list[QComboBox] = []

@@ -282,7 +282,7 @@ class AddressDialog(QDialog):
             self.fields[name].setMinimumHeight(TOUCH)
             form.addRow(label, self.fields[name])
         form.addRow(_("Country"), self.country)
-        form.addRow(_("State"), self.state)
+        form.addRow(_("Province"), self.state)
         self.message = QLabel()
         self.save_button = erp_button(_("Save (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -33,8 +33,11 @@ from ui.erp.sections import ErpSection, sections
 from ui.errors import show_error
 from ui.tasks import TaskManager
 
-SIDEBAR_WIDTH = 185
-SIDEBAR_STYLE = "QListWidget { font-size: 16px; } QListWidget::item { min-height: 44px; }"
+SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH = 150, 240
+SIDEBAR_FONT_PX = 16
+SIDEBAR_STYLE = (
+    f"QListWidget {{ font-size: {SIDEBAR_FONT_PX}px; }} QListWidget::item {{ min-height: 44px; }}"
+)
 
 
 class ErpRefused(UserFacingError):
@@ -88,7 +91,7 @@ class ErpWindow(QMainWindow):
     def _build(self) -> None:
         self.sidebar = QListWidget()
         self.sidebar.setStyleSheet(SIDEBAR_STYLE)
-        self.sidebar.setFixedWidth(SIDEBAR_WIDTH)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.placeholder = QLabel(_("Connecting to the shop…"))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -100,6 +103,7 @@ class ErpWindow(QMainWindow):
             self.sidebar.addItem(item)
             if number <= 9:
                 QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda i=number - 1: self._pick(i))
+        self.sidebar.setFixedWidth(self._sidebar_width())
         self.sidebar.setEnabled(False)
         self.sidebar.currentRowChanged.connect(self._on_row)
         central = QWidget()
@@ -107,6 +111,15 @@ class ErpWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+
+    def _sidebar_width(self) -> int:
+        """Wide enough for the longest title with its shortcut (16 px font), within bounds."""
+        font = self.sidebar.font()
+        font.setPixelSize(SIDEBAR_FONT_PX)
+        metrics = QFontMetrics(font)
+        items = (self.sidebar.item(row).text() for row in range(self.sidebar.count()))
+        widest = max((metrics.horizontalAdvance(text) for text in items), default=0)
+        return max(SIDEBAR_MIN_WIDTH, min(widest + 24, SIDEBAR_MAX_WIDTH))
 
     def on_connected(self, ctx: ErpContext) -> None:
         self.ctx, self._opening = ctx, None

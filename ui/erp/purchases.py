@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -140,10 +140,10 @@ class OrderEditor(QWidget):
         layout.addWidget(self.totals)
         layout.addWidget(self.wholesale)
         layout.addWidget(self.message)
-        row = QHBoxLayout()
-        for button in self.buttons.values():
-            row.addWidget(button)
-        layout.addLayout(row)
+        grid = QGridLayout()  # two rows of four: the editor fits a 1024-pixel window
+        for index, button in enumerate(self.buttons.values()):
+            grid.addWidget(button, index // 4, index % 4)
+        layout.addLayout(grid)
         QShortcut(QKeySequence("Esc"), self, self.closed.emit)
         self._refresh_buttons()
 

@@ -102,7 +102,7 @@ def sections(store: TillStore | None = None) -> list[ErpSection]:
         ErpSection("orders", _("Orders"), _orders),
         ErpSection("customers", _("Customers"), _customers),
         ErpSection("suppliers", _("Suppliers"), _suppliers),
-        ErpSection("purchases", _("Purchase orders"), _purchases),
+        ErpSection("purchases", _("Purchases"), _purchases),
         ErpSection("reports", _("Reports"), _reports),
         ErpSection("cash", _("Cash sessions"), _cash_history(store)),
         ErpSection("labels", _("Labels"), _labels),

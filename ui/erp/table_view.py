@@ -8,7 +8,7 @@ plain function ``fetch(ctx, query, after, limit) -> Page`` described in ``app/er
 * filter widgets added with :meth:`ListView.add_filter` (QComboBox → ``currentData()``,
   QCheckBox → ``True`` when ticked else ``None``, spin boxes → ``value()``, QLineEdit → text);
   a change reloads the first page;
-* "Next page (PgDn)" / "Previous (PgUp)" walk the keyset pages (never OFFSET);
+* "(PgDn) ▶" / "◀ (PgUp)" (next / previous page) walk the keyset pages (never OFFSET);
 * "Export (Ctrl+E)" asks for a .csv/.xlsx file and writes EVERY matching row on a worker
   (``iter_rows`` → ``export_table``), streaming;
 * double click or Enter on a row emits :attr:`ListView.row_activated` with the frozen row.
@@ -20,13 +20,21 @@ shortcut is shown on its text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -124,6 +132,19 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
+def row_identity(row: Any) -> tuple[object, ...]:
+    """What names a row across reloads: its leading ``id_…`` fields (a product, an order, a
+    product's combination…), or the whole row when it has none."""
+    if not dataclasses.is_dataclass(row):
+        return (row,)
+    ids: list[object] = []
+    for field in dataclasses.fields(row):
+        if not field.name.startswith("id_"):
+            break
+        ids.append(getattr(row, field.name))
+    return tuple(ids) if ids else (row,)
+
+
 class ListView(QWidget):
     row_activated = QtSignal(object)  # the frozen row
     page_loaded = QtSignal(int)  # rows on the page now shown
@@ -163,8 +184,10 @@ class ListView(QWidget):
         self.filter_bar.addWidget(self.search, 3)
         self.table = self._make_table()
         self.status = QLabel()
-        self.previous_button = erp_button(_("Previous (PgUp)"), "PgUp")
-        self.next_button = erp_button(_("Next (PgDn)"), "PgDown")
+        self.previous_button = erp_button(_("◀ (PgUp)"), "PgUp")
+        self.next_button = erp_button(_("(PgDn) ▶"), "PgDown")
+        self.previous_button.setToolTip(_("Previous page"))
+        self.next_button.setToolTip(_("Next page"))
         self.export_button = erp_button(_("Export (Ctrl+E)"), "Ctrl+E")
         self.previous_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
@@ -210,7 +233,7 @@ class ListView(QWidget):
             widget.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            widget.setMinimumContentsLength(8)
+            widget.setMinimumContentsLength(6)
         self.filter_bar.addWidget(widget, 1)
 
     def add_button(self, button: QPushButton) -> None:
@@ -257,13 +280,37 @@ class ListView(QWidget):
     def _on_page(self, serial: int, page: Page[Any]) -> None:
         if serial != self._serial:
             return  # an older search answered late
+        chosen = {row_identity(row) for row in self.selected_rows()}
+        current = self.table.currentIndex()
+        if current.isValid() and current.row() < len(self.model.rows):
+            chosen_current: tuple[object, ...] | None = row_identity(self.model.rows[current.row()])
+        else:
+            chosen_current = None
         self.model.set_rows(page.rows)
         self._next_key = page.next_key
         self._show_buttons(loading=False)
         self.status.setText(self._status_text(len(page.rows)))
-        if page.rows:
-            self.table.selectRow(0)
+        self._select_again(chosen, chosen_current)
         self.page_loaded.emit(len(page.rows))
+
+    def _select_again(
+        self, chosen: set[tuple[object, ...]], current: tuple[object, ...] | None
+    ) -> None:
+        """Keep the manager's choice across a reload (Enter must open the row they chose):
+        the same rows selected and the same current row; the first row when none is left."""
+        rows = self.model.rows
+        again = [i for i, row in enumerate(rows) if row_identity(row) in chosen]
+        if not again:
+            if rows:
+                self.table.selectRow(0)
+            return
+        flags = QItemSelectionModel.SelectionFlag
+        here = next((i for i in again if row_identity(rows[i]) == current), again[0])
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(self.model.index(here, 0), flags.ClearAndSelect | flags.Rows)
+        for row in again:
+            selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
+        self.table.scrollTo(self.model.index(here, 0))
 
     def _on_failure(self, serial: int, error: BaseException) -> None:
         if serial == self._serial:
