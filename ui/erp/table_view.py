@@ -320,7 +320,9 @@ class ListView(QWidget):
 
     def _status_text(self, count: int) -> str:
         if not count:
-            return _("No rows match.")
+            query = self.query()
+            narrowed = query.text or any(v not in (None, False, "") for v in query.filters.values())
+            return _("No rows match.") if narrowed else _("Nothing here yet.")
         first = (len(self._afters) - 1) * self.page_size + 1
         text = _("Rows {first}–{last}").format(
             first=format_int(first), last=format_int(first + count - 1)
