@@ -29,43 +29,27 @@ from app.erp import customers
 from app.erp.context import ErpContext
 from app.erp.customers import AddressData, AddressRecord, Choice, CustomerData, CustomerRecord
 from app.i18n import _
-from ui.erp.table_view import TOUCH, ListView, erp_button
+from ui.erp.form_list import FormListSection
+from ui.erp.table_view import TOUCH, erp_button
 from ui.errors import show_error
 from ui.tasks import TaskManager
 
 
-class CustomersSection(QWidget):
+class CustomersSection(FormListSection):
     """Customers"""
 
+    key_field = "id_customer"
+
     def __init__(self, tasks: TaskManager, ctx: ErpContext) -> None:
-        super().__init__()
-        self.tasks, self.ctx = tasks, ctx
-        self.list = ListView(
-            tasks, ctx, customers.fetch_customers, customers.customer_columns(),
-            title=_("Customers"), placeholder=_("Name, e-mail or company (Ctrl+F)"),
-        )  # fmt: skip
+        texts = (_("Customers"), _("Name, e-mail or company (Ctrl+F)"),
+                 _("New customer (Ctrl+N)"))  # fmt: skip
+        super().__init__(tasks, ctx, customers.fetch_customers, customers.customer_columns(), texts)
         self.registered = QCheckBox(_("Registered only (no guests)"))
         self.list.add_filter("registered", self.registered)
-        new = erp_button(_("New customer (Ctrl+N)"), "Ctrl+N")
-        edit = erp_button(_("Edit (Ctrl+O)"), "Ctrl+O")
-        new.clicked.connect(lambda: self.open_form(None))
-        edit.clicked.connect(self.edit_selected)
-        self.list.add_button(edit)
-        self.list.add_button(new)
-        self.list.row_activated.connect(lambda row: self.open_form(row.id_customer))
-        QVBoxLayout(self).addWidget(self.list)
         self.list.reload()
 
-    def edit_selected(self) -> None:
-        row = self.list.selected_row()
-        if row is not None:
-            self.open_form(row.id_customer)
-
-    def open_form(self, id_customer: int | None) -> CustomerDialog:
-        dialog = CustomerDialog(self.tasks, self.ctx, id_customer, self)
-        dialog.saved.connect(lambda _record: self.list.refresh())
-        dialog.open()
-        return dialog
+    def make_form(self, id_row: int | None) -> CustomerDialog:
+        return CustomerDialog(self.tasks, self.ctx, id_row, self)
 
 
 class CustomerDialog(QDialog):

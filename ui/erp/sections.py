@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from PySide6.QtWidgets import QWidget
 
@@ -30,58 +31,16 @@ class ErpSection:
     factory: SectionFactory
 
 
-def _products(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.products import ProductsSection
+def _lazy(module: str, name: str) -> SectionFactory:
+    """A factory importing its section's module only when the manager first opens it."""
 
-    return ProductsSection(tasks, ctx)
+    def build(tasks: TaskManager, ctx: ErpContext) -> QWidget:
+        section = getattr(import_module(module), name)
+        widget = section(tasks, ctx)
+        assert isinstance(widget, QWidget)
+        return widget
 
-
-def _stock(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.stock import StockSection
-
-    return StockSection(tasks, ctx)
-
-
-def _inventory(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.inventory import InventorySection
-
-    return InventorySection(tasks, ctx)
-
-
-def _orders(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.orders import OrdersSection
-
-    return OrdersSection(tasks, ctx)
-
-
-def _customers(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.customers import CustomersSection
-
-    return CustomersSection(tasks, ctx)
-
-
-def _suppliers(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.suppliers import SuppliersSection
-
-    return SuppliersSection(tasks, ctx)
-
-
-def _purchases(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.purchases import PurchasesSection
-
-    return PurchasesSection(tasks, ctx)
-
-
-def _reports(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.reports import ReportsSection
-
-    return ReportsSection(tasks, ctx)
-
-
-def _labels(tasks: TaskManager, ctx: ErpContext) -> QWidget:
-    from ui.erp.labels import LabelsSection
-
-    return LabelsSection(tasks, ctx)
+    return build
 
 
 def _cash_history(store: TillStore | None) -> SectionFactory:
@@ -96,14 +55,14 @@ def _cash_history(store: TillStore | None) -> SectionFactory:
 def sections(store: TillStore | None = None) -> list[ErpSection]:
     """Every section of the ERP window, in sidebar order."""
     return [
-        ErpSection("products", _("Products"), _products),
-        ErpSection("stock", _("Stock"), _stock),
-        ErpSection("inventory", _("Inventory"), _inventory),
-        ErpSection("orders", _("Orders"), _orders),
-        ErpSection("customers", _("Customers"), _customers),
-        ErpSection("suppliers", _("Suppliers"), _suppliers),
-        ErpSection("purchases", _("Purchases"), _purchases),
-        ErpSection("reports", _("Reports"), _reports),
+        ErpSection("products", _("Products"), _lazy("ui.erp.products", "ProductsSection")),
+        ErpSection("stock", _("Stock"), _lazy("ui.erp.stock", "StockSection")),
+        ErpSection("inventory", _("Inventory"), _lazy("ui.erp.inventory", "InventorySection")),
+        ErpSection("orders", _("Orders"), _lazy("ui.erp.orders", "OrdersSection")),
+        ErpSection("customers", _("Customers"), _lazy("ui.erp.customers", "CustomersSection")),
+        ErpSection("suppliers", _("Suppliers"), _lazy("ui.erp.suppliers", "SuppliersSection")),
+        ErpSection("purchases", _("Purchases"), _lazy("ui.erp.purchases", "PurchasesSection")),
+        ErpSection("reports", _("Reports"), _lazy("ui.erp.reports", "ReportsSection")),
         ErpSection("cash", _("Cash sessions"), _cash_history(store)),
-        ErpSection("labels", _("Labels"), _labels),
+        ErpSection("labels", _("Labels"), _lazy("ui.erp.labels", "LabelsSection")),
     ]

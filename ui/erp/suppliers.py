@@ -24,43 +24,26 @@ from app.erp import suppliers
 from app.erp.context import ErpContext
 from app.erp.suppliers import SupplierData, SupplierRecord
 from app.i18n import _
-from ui.erp.table_view import TOUCH, ListView, erp_button
+from ui.erp.form_list import FormListSection
+from ui.erp.table_view import TOUCH, erp_button
 from ui.errors import show_error
 from ui.tasks import TaskManager
 
 _TEXT_FIELDS = ("name", "address1", "address2", "postcode", "city", "phone", "phone_mobile", "dni")
 
 
-class SuppliersSection(QWidget):
+class SuppliersSection(FormListSection):
     """Suppliers"""
 
+    key_field = "id_supplier"
+
     def __init__(self, tasks: TaskManager, ctx: ErpContext) -> None:
-        super().__init__()
-        self.tasks, self.ctx = tasks, ctx
-        self.list = ListView(
-            tasks, ctx, suppliers.fetch_suppliers, suppliers.supplier_columns(),
-            title=_("Suppliers"), placeholder=_("Supplier name (Ctrl+F)"),
-        )  # fmt: skip
-        new = erp_button(_("New supplier (Ctrl+N)"), "Ctrl+N")
-        edit = erp_button(_("Edit (Ctrl+O)"), "Ctrl+O")
-        new.clicked.connect(lambda: self.open_form(None))
-        edit.clicked.connect(self.edit_selected)
-        self.list.add_button(edit)
-        self.list.add_button(new)
-        self.list.row_activated.connect(lambda row: self.open_form(row.id_supplier))
-        QVBoxLayout(self).addWidget(self.list)
+        texts = (_("Suppliers"), _("Supplier name (Ctrl+F)"), _("New supplier (Ctrl+N)"))
+        super().__init__(tasks, ctx, suppliers.fetch_suppliers, suppliers.supplier_columns(), texts)
         self.list.reload()
 
-    def edit_selected(self) -> None:
-        row = self.list.selected_row()
-        if row is not None:
-            self.open_form(row.id_supplier)
-
-    def open_form(self, id_supplier: int | None) -> SupplierDialog:
-        dialog = SupplierDialog(self.tasks, self.ctx, id_supplier, self)
-        dialog.saved.connect(lambda _record: self.list.refresh())
-        dialog.open()
-        return dialog
+    def make_form(self, id_row: int | None) -> SupplierDialog:
+        return SupplierDialog(self.tasks, self.ctx, id_row, self)
 
 
 class SupplierDialog(QDialog):
