@@ -7,8 +7,6 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -25,7 +23,7 @@ from app.till.cash_drawer import open_cash_session
 from app.till.catalog import find_by_barcode
 from app.till.models_catalog import CatalogProduct
 from app.till.tickets import record_sale
-from app.till_runtime import TillRuntime, open_till
+from app.till_runtime import TillRuntime
 from ui.qt_events import QtEventListener
 from ui.sync_status import SyncStatusWidget, relative_time
 
@@ -116,14 +114,6 @@ def test_after_close_nothing_more_is_emitted(qtbot: QtBot) -> None:
 
 
 # --- the real sync worker, with the shop out of reach -------------------------------------
-
-
-@pytest.fixture
-def runtime(demo_shop_db: Any, tmp_path: Path) -> Iterator[TillRuntime]:
-    target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
-    runtime = open_till(target, "T1", tmp_path / "till-T1.sqlite3")
-    yield runtime
-    runtime.close()
 
 
 def _record_one_sale(runtime: TillRuntime) -> None:

@@ -3,9 +3,7 @@ park and recall (F6/F7), discounts with and without a manager's approval (F8, Sh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +12,6 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.connection import ShopTarget, parse_url
 from app.sale.cart import Cart
 from app.sale.price_inputs import find_employee
 from app.till.cash_drawer import open_cash_session
@@ -22,8 +19,7 @@ from app.till.customers import local_customers
 from app.till.models_catalog import CatalogCustomer, CatalogProduct
 from app.till.parked import parked_tickets
 from app.till.tickets import last_tickets
-from app.till_runtime import TillRuntime, open_till
-from ui.tasks import TaskManager
+from app.till_runtime import TillRuntime
 from ui.tpv.customer_dialog import CustomerDialog
 from ui.tpv.discount_dialog import DiscountDialog
 from ui.tpv.manager_approval import ManagerApprovalDialog
@@ -32,28 +28,6 @@ from ui.tpv.sale_screen import SaleScreen
 
 pytestmark = pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
 ADMIN, CASHIER = 1, 2  # the demo shop's SuperAdmin and a cashier (profile 2)
-
-
-@pytest.fixture
-def runtime(demo_shop_db: Any, tmp_path: Path) -> Iterator[TillRuntime]:
-    target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
-    runtime = open_till(target, "T1", tmp_path / "till-T1.sqlite3")
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, runtime: TillRuntime) -> Iterator[SaleScreen]:
-    tasks = TaskManager()
-    screen = SaleScreen(tasks)
-    qtbot.addWidget(screen)
-    screen.attach(runtime)
-    screen.resize(1024, 700)
-    screen.show()
-    qtbot.waitExposed(screen)
-    yield screen
-    qtbot.waitUntil(lambda: tasks.pending == 0)  # no result lands on a deleted widget
-    tasks.shutdown()
 
 
 def _codes(runtime: TillRuntime, count: int) -> list[str]:

@@ -3,48 +3,20 @@ and a keyboard-wedge scanner typing faster than anyone, even over a search in fl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.connection import ShopTarget, parse_url
 from app.formatting import format_money
 from app.sale.cart import Cart
 from app.till.catalog import CatalogItem, find_by_barcode
 from app.till.models_catalog import CatalogProduct
-from app.till_runtime import TillRuntime, combinations_of, open_till
-from ui.tasks import TaskManager
+from app.till_runtime import TillRuntime, combinations_of
 from ui.tpv.dialogs import CombinationDialog
 from ui.tpv.sale_screen import GRID_PAGE, SaleScreen
 
 pytestmark = pytest.mark.parametrize("demo_shop_db", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def runtime(demo_shop_db: Any, tmp_path: Path) -> Iterator[TillRuntime]:
-    target = ShopTarget(url=parse_url(demo_shop_db.url), prefix=demo_shop_db.prefix, demo=True)
-    runtime = open_till(target, "T1", tmp_path / "till-T1.sqlite3")
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, runtime: TillRuntime) -> Iterator[SaleScreen]:
-    tasks = TaskManager()
-    screen = SaleScreen(tasks)
-    qtbot.addWidget(screen)
-    screen.attach(runtime)
-    screen.resize(1024, 700)
-    screen.show()
-    qtbot.waitExposed(screen)
-    yield screen
-    qtbot.waitUntil(lambda: tasks.pending == 0)  # no result lands on a deleted widget
-    tasks.shutdown()
 
 
 def _product(runtime: TillRuntime, combinations: bool) -> CatalogItem:
