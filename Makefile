@@ -32,3 +32,11 @@ bench:
 screenshots:
 	scripts/setup.sh --test
 	.venv/bin/python scripts/screenshots.py --out screenshots
+
+# The delivery (issue 7): the one-folder bundle built from build_windows.spec, its
+# --self-test (alone, through the launcher, with a pinned release root), the update package,
+# and installer/mostrador.nsi compiled by makensis (apt-get nsis when root). About 3 minutes.
+.PHONY: delivery-check
+delivery-check:
+	scripts/setup.sh
+	scripts/build_bundle.sh --check

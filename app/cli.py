@@ -223,50 +223,7 @@ def _print_progress(step: str, done: int, total: int) -> None:
 
 
 def _self_test() -> int:
-    """``--self-test``: the bundle has its modules, resources and translations, and a till
-    store can be created (in a temporary folder). Exit 0 when all is well (the build runs it)."""
-    import gettext
-    import importlib
-    import tempfile
+    """``--self-test``: is this installation whole? See :mod:`app.self_test`."""
+    from app.self_test import run_self_test
 
-    from app.i18n import DOMAIN, LOCALE_DIR
-    from app.till.store import open_store
-
-    root = LOCALE_DIR.parent.parent
-    checks: dict[str, Callable[[], object]] = {
-        "modules": lambda: [importlib.import_module(m) for m in _SELF_TEST_MODULES],
-        "window": lambda: _find("ui"),  # its toolkit is checked by the ui at start
-        "translations": lambda: gettext.translation(DOMAIN, str(LOCALE_DIR), ["es"]),
-        "help pages": lambda: next((root / "resources" / "help").glob("*/*.html")),
-        "schemas": lambda: next((root / "connectors" / "prestashop" / "schemas").glob("*.json")),
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        checks["till store"] = lambda: open_store("T1", Path(tmp) / "till-T1.sqlite3").close()
-        failed = [name for name, check in checks.items() if not _passes(name, check)]
-    print(f"self-test: {'FAILED ' + ', '.join(failed) if failed else 'ok'} ({__version__})")
-    return 1 if failed else 0
-
-
-_SELF_TEST_MODULES = (
-    "app.sale.commands", "app.sync.commands", "app.bugreport.service", "printing.commands",
-    "connectors.prestashop.engine", "updater.launcher", "updater.verify",
-)  # fmt: skip
-
-
-def _find(name: str) -> object:
-    """The window's packages are found, not imported: this module stays free of Qt."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(name)
-    if spec is None:
-        raise ImportError(name)
-    return spec
-
-
-def _passes(name: str, check: Callable[[], object]) -> bool:
-    try:
-        check()
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
-        print(f"self-test: {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return False
-    return True
+    return run_self_test()

@@ -2,15 +2,22 @@
 
 The launcher starts the app with ``MOSTRADOR_INSTALL_ROOT``/``MOSTRADOR_APP_VERSION``; without
 them (a development checkout, ``pip install``) updates are off and every function here says so.
-Where to look for releases: ``<install root>/update.json`` (``{"url": "https://…/"}``, written by
-the installer) or ``MOSTRADOR_UPDATE_URL``; the trusted root is the one pinned in the build.
+The trusted root is the one pinned in the build (``updater/trusted_root.json``); a build without
+one has updates off and :func:`update_status` says "not configured".
+
+Where to look for releases, first found wins: ``MOSTRADOR_UPDATE_URL`` (support), the setting
+``update.url`` (:func:`set_update_url`, a manager's choice), ``<install root>/update.json``
+(``{"url": "https://…/"}``, written by the installer), ``updater/release_url.txt`` (the build's
+default).
 
 Wiring (ui/main_window.py):
 * once the main window is shown, the till store open and the sync worker started:
   ``tasks.run(lambda: report_ready(store_path, settings_path), on_reports)`` — marks this
   version healthy, names the data to snapshot, returns the launcher's queued reports for the
   bug reporter;
-* ``tasks.run(check_for_update)`` a while after start, then ``ui.update_dialog``.
+* ``tasks.run(check_for_update)`` a while after start, then ``ui.update_dialog``;
+* Help ▸ About: ``update_status().describe()``; a manager's "Updates…" entry opens
+  ``ui.update_dialog.UpdateSettingsDialog``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from app import paths
+from app.config import settings as cfg
+from app.errors import ConfigError, UserFacingError
 from app.i18n import _
 from updater import apply, client, health, launcher, state, verify
 from updater.download import DownloadError
@@ -31,6 +42,13 @@ logger = logging.getLogger(__name__)
 
 EXIT_RESTART = launcher.EXIT_RESTART  # quit the app with this code to restart into an update
 URL_ENV = "MOSTRADOR_UPDATE_URL"
+UPDATE_URL = cfg.declare(
+    "update.url",
+    str,
+    "",
+    "Release folder this till takes updates from (HTTPS, made by python -m updater.publish); "
+    "empty: the installer's or the build's",
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +72,96 @@ def managed() -> health.Managed | None:
     return health.managed_install()
 
 
-def update_source(install: health.Managed) -> client.UpdateSource | None:
-    url = os.environ.get(URL_ENV, "")
-    config = install.layout.root / "update.json"
-    if not url and config.exists():
-        url = str(json.loads(config.read_text("utf-8")).get("url", ""))
+@dataclass(frozen=True)
+class UpdateStatus:
+    """Where updates come from, for Help ▸ About, the settings dialog and ``--self-test``."""
+
+    managed: bool  # started by the launcher of an install root
+    pinned_root: bool  # the build carries the release root
+    url: str
+    origin: str  # "environment", "setting", "installer", "build" or "" (none)
+
+    @property
+    def configured(self) -> bool:
+        return self.pinned_root and bool(self.url)
+
+    def describe(self) -> str:
+        if not self.pinned_root:
+            return _("Updates are not configured: this build has no pinned release key.")
+        if not self.url:
+            return _("Updates are not configured: no release address is set.")
+        if not self.managed:
+            return _("Updates are off: this copy was not installed with the installer.")
+        return _("Updates from {url} (signed releases).").format(url=self.url)
+
+
+def _settings_file() -> Path:
+    return paths.config_dir() / cfg.FILE_NAME
+
+
+def _setting_url(settings_file: Path) -> str:
+    try:
+        return cfg.Settings.load(settings_file).get(UPDATE_URL).strip()
+    except ConfigError as exc:
+        logger.warning("update.url not read: %s", exc)
+        return ""
+
+
+def _installer_url(install: health.Managed | None) -> str:
+    config = install.layout.root / "update.json" if install else None
+    if config is None or not config.exists():
+        return ""
+    try:
+        return str(json.loads(config.read_text("utf-8")).get("url", "")).strip()
+    except (OSError, ValueError) as exc:
+        logger.warning("%s not read: %s", config, exc)
+        return ""
+
+
+def release_url(settings_file: Path | None = None) -> tuple[str, str]:
+    """The release folder to look at and where that came from (see the module's docstring)."""
+    candidates: tuple[tuple[str, Callable[[], str]], ...] = (
+        ("environment", lambda: os.environ.get(URL_ENV, "").strip()),
+        ("setting", lambda: _setting_url(settings_file or _settings_file())),
+        ("installer", lambda: _installer_url(managed())),
+        ("build", verify.build_release_url),
+    )
+    for origin, read in candidates:
+        url = read()
+        if url:
+            return url, origin
+    return "", ""
+
+
+def update_status(settings_file: Path | None = None) -> UpdateStatus:
+    url, origin = release_url(settings_file)
+    return UpdateStatus(managed() is not None, verify.pinned_root() is not None, url, origin)
+
+
+def set_update_url(url: str, settings_file: Path | None = None) -> UpdateStatus:
+    """Worker: save the release folder (empty: back to the installer's or build's default)."""
+    url = url.strip()
+    if url and not _acceptable_url(url):
+        raise UserFacingError(
+            _("The release address must start with https:// (got {url}).").format(url=url)
+        )
+    path = settings_file or _settings_file()
+    settings = cfg.Settings.load(path)
+    settings.set(UPDATE_URL, url)
+    settings.save()
+    return update_status(path)
+
+
+def _acceptable_url(url: str) -> bool:
+    """HTTPS, or plain HTTP to this computer (a test server)."""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    return bool(parts.hostname) and (parts.scheme == "https" or local)
+
+
+def update_source(settings_file: Path | None = None) -> client.UpdateSource | None:
+    """The release folder and the pinned root, or None when updates are not configured."""
+    url, _origin = release_url(settings_file)
     root = verify.pinned_root()
     if not url or root is None:
         return None
@@ -77,12 +180,12 @@ def report_ready(store: Path | None, settings_file: Path | None) -> list[dict[st
     return health.take_reports(install.layout)
 
 
-def check_for_update() -> UpdateCheck:
+def check_for_update(settings_file: Path | None = None) -> UpdateCheck:
     """Worker: ask the release server (signed metadata) for a newer version."""
     install = managed()
-    source = update_source(install) if install else None
+    source = update_source(settings_file) if install else None
     if install is None or source is None:
-        return UpdateCheck(None, _("Updates are not available in this installation."))
+        return UpdateCheck(None, update_status(settings_file).describe())
     try:
         release = client.check_for_update(install.layout, source)
     except verify.MetadataError as exc:

@@ -2,22 +2,43 @@
 # Build the one-folder bundles from build_windows.spec (here: Linux), check them, package the
 # update, and compile the NSIS installer script when makensis is there (Debian: nsis).
 #
-#   scripts/build_bundle.sh            # a few minutes; not part of `make test`
+#   scripts/build_bundle.sh            # about 3 minutes
+#   scripts/build_bundle.sh --check    # the same for CI (make delivery-check): makensis is
+#                                      # required (installed with apt-get when root), not optional
 #
-# Checks: the app bundle runs `--self-test`; the launcher runs `--self-test`; an install root
-# made like the installer makes it (launcher at the root, the app in versions/<v>/) starts the
-# app through the launcher with `--self-test`; `python -m updater.package` packs the update.
+# Checks: the app bundle runs `--self-test` (core modules, translations, resources, a till store,
+# a tiny demo shop, Qt off screen, see app/self_test.py); the launcher runs `--self-test`; an
+# install root made like the installer makes it (launcher at the root, the app in
+# versions/<v>/) starts the app through the launcher with `--self-test`, once with a throwaway
+# release root pinned inside the installed bundle and an update.json (the app must then report
+# updates configured: the frozen app finds the pinned root where the spec puts it); the update
+# package stages and verifies; makensis compiles installer/mostrador.nsi into an installer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+strict=0
+[ "${1:-}" = "--check" ] && strict=1
 PY=.venv/bin/python
 [ -x "$PY" ] || scripts/setup.sh
-"$PY" -c "import PyInstaller" 2>/dev/null || .venv/bin/pip install --quiet "pyinstaller>=6.10"
+if ! .venv/bin/pip freeze 2>/dev/null | grep -qxF "$(grep -i '^pyinstaller==' installer/requirements-build.txt)"; then
+    .venv/bin/pip install --quiet -c constraints.txt -r installer/requirements-build.txt
+fi
+if [ "$strict" = 1 ] && ! command -v makensis >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Instalando / installing nsis"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nsis >/dev/null \
+            || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nsis >/dev/null; }
+    else
+        echo "makensis missing: sudo apt-get install nsis" >&2
+        exit 1
+    fi
+fi
 .venv/bin/pybabel compile -f -d resources/locale -D mostrador >/dev/null  # .mo are not in git
 
 VERSION=$("$PY" -c "import re;print(re.search(r'__version__ = \"([^\"]+)\"', open('app/__init__.py').read())[1])")
 DIST=build/dist
 START=$(date +%s)
-echo "== PyInstaller (version $VERSION)"
+phase() { echo "== $1 (at $(( $(date +%s) - START )) s)"; }
+phase "PyInstaller (version $VERSION)"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath build/work build_windows.spec
 
@@ -27,7 +48,7 @@ EXE=Mostrador; LEXE=MostradorLauncher
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) EXE=Mostrador.exe; LEXE=MostradorLauncher.exe;; esac
 printf '{"version": "%s", "entry": "%s"}\n' "$VERSION" "$EXE" > "$APP/mostrador-release.json"
 
-echo "== self-tests"
+phase "self-tests"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export QT_QPA_PLATFORM=offscreen MOSTRADOR_HOME="$TMP/home"
@@ -38,8 +59,16 @@ cp -a "$LAUNCHER/." "$TMP/install/"
 cp -a "$APP" "$TMP/install/versions/$VERSION"
 "$TMP/install/$LEXE" --root "$TMP/install" -- --self-test
 grep -q "\"current\": \"$VERSION\"" "$TMP/install/state.json"
+# A throwaway release root pinned in the installed copy, as build_windows.spec bundles one.
+"$PY" -m updater.publish --repo "$TMP/release" --keys "$TMP/keys" >/dev/null
+"$PY" -m updater.pin "$TMP/release/metadata/root.json" \
+    --target "$TMP/install/versions/$VERSION/_internal/updater/trusted_root.json"
+printf '{"url": "https://updates.invalid/mostrador/"}\n' > "$TMP/install/update.json"
+"$TMP/install/$LEXE" --root "$TMP/install" -- --self-test | tee "$TMP/pinned.out"
+grep -q "https://updates.invalid/mostrador/" "$TMP/pinned.out" \
+    || { echo "the bundled app does not see its pinned root and update.json" >&2; exit 1; }
 
-echo "== update package"
+phase "update package"
 "$PY" -m updater.package --bundle "$APP" --version "$VERSION" --entry "$EXE" \
     --out "$DIST/mostrador-$VERSION.zip"
 # The updater accepts the real package: safe extraction, completion mark, every file hashed.
@@ -57,9 +86,16 @@ print(f"package stages and verifies: {version}")
 PYEOF
 
 if command -v makensis >/dev/null; then
-    echo "== NSIS installer"
-    makensis -V2 -DQUICK -DVERSION="$VERSION" -DAPPDIR="$(pwd)/$APP" -DLAUNCHERDIR="$(pwd)/$LAUNCHER" \
-        -DOUTFILE="$(pwd)/$DIST/Mostrador-$VERSION-setup.exe" installer/mostrador.nsi
+    # The Linux bundles stand in for the Windows ones: this proves the script compiles (syntax,
+    # includes, pages, languages, the folders it packs, the uninstaller) into a Windows
+    # installer; not that the installer runs on Windows (the Windows workflow builds that one).
+    phase "NSIS installer"
+    SETUP="$(pwd)/$DIST/Mostrador-$VERSION-setup.exe"
+    rm -f "$SETUP"
+    makensis -V2 -WX -DQUICK -DVERSION="$VERSION" -DAPPDIR="$(pwd)/$APP" \
+        -DLAUNCHERDIR="$(pwd)/$LAUNCHER" -DOUTFILE="$SETUP" installer/mostrador.nsi
+    [ "$(head -c 2 "$SETUP")" = "MZ" ] || { echo "makensis made no Windows program" >&2; exit 1; }
+    echo "installer: $(du -h "$SETUP" | cut -f1) $SETUP"
 else
     echo "makensis not found (Debian: apt-get install nsis): installer script not compiled"
 fi

@@ -12,6 +12,9 @@ Public API (for ui/main_window.py to wire):
 * ``ask_restore_previous(parent, tasks, busy, on_restart)``: the Help menu's "Restore previous
   version": confirms, asks the launcher to go back, then calls ``on_restart()`` (quit with
   ``EXIT_RESTART``) once no ticket is open.
+* ``UpdateSettingsDialog(tasks, parent)``: a manager's "Updates…" entry: whether updates are
+  configured in this build and installation, and the release address (setting ``update.url``;
+  empty goes back to the installer's or the build's).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import update_hooks
+from app.errors import UserFacingError
 from app.i18n import _
 from ui.tasks import TaskManager
 
@@ -261,3 +266,69 @@ def ask_restore_previous(
     )
     if answer == QMessageBox.StandardButton.Yes:
         tasks.run(update_hooks.request_restore_previous, lambda _result: on_restart())
+
+
+class UpdateSettingsDialog(QDialog):
+    """Where this till takes its updates from, and whether updates work in this build."""
+
+    saved = Signal(object)  # the new update_hooks.UpdateStatus
+
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.setWindowTitle(_("Updates"))
+        layout = QVBoxLayout(self)
+        self.status_label = QLabel(_("Reading the update settings…"))
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        layout.addWidget(QLabel(_("Release address (empty: the installer's or the build's):")))
+        self.url_edit = QLineEdit()
+        self.url_edit.setMinimumHeight(TOUCH)
+        self.url_edit.setEnabled(False)
+        layout.addWidget(self.url_edit)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        row = QHBoxLayout()
+        self.cancel_button = _touch_button(_("Cancel (Esc)"), "Escape", self.reject)
+        self.save_button = _touch_button(_("Save (Ctrl+S)"), "Ctrl+S", self.save)
+        self.save_button.setEnabled(False)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        self.resize(560, 220)
+        tasks.run(update_hooks.update_status, self._show_status)
+
+    def _show_status(self, status: update_hooks.UpdateStatus) -> None:
+        self.status_label.setText(status.describe())
+        self.url_edit.setText(status.url if status.origin == "setting" else "")
+        self.url_edit.setPlaceholderText(status.url if status.origin != "setting" else "")
+        self.url_edit.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.url_edit.setFocus()
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        self.save_button.setEnabled(False)
+        url = self.url_edit.text()
+        self._tasks.run(lambda: update_hooks.set_update_url(url), self._on_saved, self._on_failed)
+
+    def _on_saved(self, status: update_hooks.UpdateStatus) -> None:
+        self.saved.emit(status)
+        self.accept()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(error, UserFacingError):
+            logger.warning("update.url not saved: %s", error)
+        self.error_label.setText(str(error))
+
+
+def _touch_button(text: str, key: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setMinimumHeight(TOUCH)
+    button.setShortcut(key)
+    button.clicked.connect(slot)
+    return button

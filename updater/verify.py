@@ -1,12 +1,14 @@
 """The signed release metadata, checked with python-tuf's client (``tuf.ngclient``).
 
 The release folder (see :mod:`updater.publish`) holds ``metadata/`` (root, timestamp, snapshot,
-targets, consistent snapshots) and ``targets/``. The first root is pinned in the build
-(``updater/trusted_root.json``); after that the client trusts its own cached copy in
-``<root>/metadata``. Every refresh checks signatures against the keys the root names, version
-numbers (an older timestamp, snapshot or targets than the cached one is a rollback attack) and
-expiry (a frozen mirror serving stale metadata is refused). On any failure the cached copy is
-kept as it was and no package is offered.
+targets, consistent snapshots) and ``targets/``. Trust starts, at every check, from the root
+pinned in the build (``updater/trusted_root.json``, see :mod:`updater.pin`), never from what a
+server or the cache says first: newer roots are accepted only when signed by the keys of the one
+before (python-tuf's root rotation, cached in ``<root>/metadata/root_history``). A build without
+a pinned root has updates switched off. Every refresh checks signatures against the keys the
+root names, version numbers (an older timestamp, snapshot or targets than the cached one is a
+rollback attack) and expiry (a frozen mirror serving stale metadata is refused). On any failure
+the cached copy is kept as it was and no package is offered.
 
 The signed target ``releases.json`` lists the releases in publishing order with their notes,
 critical flag and rollback flag; each package is a signed target of its own.
@@ -22,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
+from tuf.api._payload import Root
 from tuf.api.exceptions import DownloadError as TufDownloadError
 from tuf.api.exceptions import RepositoryError
+from tuf.api.metadata import Metadata
 from tuf.ngclient.config import UpdaterConfig
 from tuf.ngclient.updater import Updater
 
@@ -33,7 +37,8 @@ from updater.versions import newer
 logger = logging.getLogger(__name__)
 
 INDEX_TARGET = "releases.json"
-PINNED_ROOT = Path(__file__).with_name("trusted_root.json")
+PINNED_ROOT = Path(__file__).with_name("trusted_root.json")  # bundled by build_windows.spec
+BUILD_URL = Path(__file__).with_name("release_url.txt")  # optional default release folder
 MAX_PACKAGE_BYTES = 1024**3
 
 
@@ -53,12 +58,45 @@ class Release:
     rollback: bool = False  # a signed entry allowing a downgrade to this version
 
 
+@dataclass(frozen=True)
+class RootInfo:
+    version: int
+    expires: str  # ISO date
+    keys: int
+    threshold: int  # signatures the root role needs
+
+
 def pinned_root() -> bytes | None:
-    """The root metadata built into this installation, or None (a development install)."""
+    """The root metadata built into this installation, or None (updates off)."""
     try:
         return PINNED_ROOT.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def root_summary(data: bytes) -> RootInfo:
+    """Check that ``data`` is TUF root metadata signed by its own root keys and not expired;
+    raises :class:`MetadataError` otherwise."""
+    try:
+        metadata = Metadata[Root].from_bytes(data)
+        if not isinstance(metadata.signed, Root):
+            raise ValueError(f"a {metadata.signed.type} metadata, not a root")
+        metadata.verify_delegate(Root.type, metadata)
+    except (RepositoryError, ValueError, KeyError, TypeError) as exc:
+        raise MetadataError(f"not a valid signed root: {exc}") from exc
+    root = metadata.signed
+    if root.is_expired():
+        raise MetadataError(f"the root expired on {root.expires:%Y-%m-%d}")
+    role = root.get_delegated_role(Root.type)
+    return RootInfo(root.version, f"{root.expires:%Y-%m-%d}", len(root.keys), role.threshold)
+
+
+def build_release_url() -> str:
+    """The release folder this build looks at by default ("" when the build names none)."""
+    try:
+        return BUILD_URL.read_text("utf-8").strip()
+    except FileNotFoundError:
+        return ""
 
 
 def _slash(url: str) -> str:
@@ -72,16 +110,18 @@ class ReleaseClient:
         metadata_dir.mkdir(parents=True, exist_ok=True)
         self.metadata_dir = metadata_dir
         self.targets_url = _slash(base_url) + "targets/"
-        cached = (metadata_dir / "root.json").exists()
         config = UpdaterConfig(app_user_agent="Mostrador-updater")
-        self._tuf = Updater(
-            str(metadata_dir),
-            _slash(base_url) + "metadata/",
-            str(metadata_dir / "index"),
-            self.targets_url,
-            config=config,
-            bootstrap=None if cached else trusted_root,
-        )
+        try:
+            self._tuf = Updater(
+                str(metadata_dir),
+                _slash(base_url) + "metadata/",
+                str(metadata_dir / "index"),
+                self.targets_url,
+                config=config,
+                bootstrap=trusted_root,  # the pinned root, never the cache's word alone
+            )
+        except (RepositoryError, ValueError, OSError) as exc:
+            raise MetadataError(f"the pinned root is not usable: {exc}") from exc
 
     def releases(self) -> list[Release]:
         """Refresh the metadata and read the signed release list (oldest first)."""
