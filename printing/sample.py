@@ -1,7 +1,8 @@
 """A fixed sample ticket and shop, for the printer settings' test print and for the tests.
 
 It exercises what a receipt must get right: accented names, a combination, a till discount, two
-VAT rates, a card and a cash payment with change.
+VAT rates, a card and a cash payment with change. :func:`sample_invoice` is the same sale as a
+full invoice (F1), or exchanged for one (F3).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from app.till.records import (
     TicketLine,
     TicketPayment,
 )
-from printing.receipt import ShopHeader
+from printing.invoice import FullInvoice, InvoiceLine, InvoiceParty
+from printing.receipt import ShopHeader, split_combination, tax_breakdown
 
 D = Decimal
 
@@ -99,4 +101,39 @@ def sample_ticket(kind: TicketKind = TicketKind.SALE, number: str = "T1-2026-000
         total_tax_excl=total_excl,
         total_tax_incl=total_incl,
         original_ticket="T1-2026-000100" if kind is TicketKind.REFUND else None,
+    )
+
+
+def sample_invoice(kind: str = "F1") -> FullInvoice:
+    """The sample ticket issued as a full invoice (F1), or exchanged for one later (F3)."""
+    ticket = sample_ticket(number="T1-F-2026-000042" if kind == "F1" else "T1-2026-000123")
+    lines = tuple(
+        InvoiceLine(
+            split_combination(line)[0] if kind == "F3" else line.name,
+            line.quantity,
+            line.unit_price_tax_excl,
+            line.total_tax_excl,
+            line.total_tax_incl,
+            line.taxes[0].rate,
+        )
+        for line in ticket.lines
+    )
+    f3 = kind == "F3"
+    return FullInvoice(
+        kind=kind,
+        number="T1-F-2026-000043" if f3 else ticket.number,
+        issued_at=datetime(2026, 3, 20, 9, 30) if f3 else ticket.created_at,
+        recipient=InvoiceParty(
+            "Distribuciones Ñandú y Asociados, S.L.",
+            "B12345674",
+            ("Avda. de la Constitución 12, 3º B", "41001 Sevilla"),
+        ),
+        lines=lines,
+        breakdown=tax_breakdown(ticket.lines),
+        total_tax_excl=ticket.total_tax_excl,
+        total_tax_incl=ticket.total_tax_incl,
+        issuer_name="Librería Ñandú SL",
+        replaces=(ticket.number,) if f3 else (),
+        payments=() if f3 else ticket.payments,
+        change=D(0) if f3 else ticket.change,
     )

@@ -26,6 +26,7 @@ from app import __version__
 from app.i18n import _
 from app.till.errors import NotATillStore, StoreTooNew
 from app.till.migration_catalog import CATALOG
+from app.till.migration_invoices import INVOICES
 from app.till.migration_signin import APPROVALS, CATEGORIES, SIGNIN
 from app.till.migration_steps import LEDGER, PARKED
 from app.till.migration_verifactu import VERIFACTU
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, 1, "categories", CATEGORIES),
     Migration(6, 1, "discount approvals", APPROVALS),
     Migration(7, 1, "VERI*FACTU records", VERIFACTU),
+    Migration(8, 1, "full invoices", INVOICES),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS till_schema (

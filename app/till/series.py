@@ -5,7 +5,9 @@ A number reads ``<series>-<year>-<seq>``, ``seq`` on at least 6 digits:
 * sales: the till's name, ``T1-2026-000123``;
 * refunds (rectifying tickets): the till's name + ``-R``, ``T1-R-2026-000001``. Till names are
   letters and digits only, so no till's sale series can ever equal another till's refund
-  series (``T1R`` would collide with a till named "T1R").
+  series (``T1R`` would collide with a till named "T1R");
+* full invoices (F1 sales issued as a full invoice, F3 exchanges of tickets): the till's name
+  + ``-F``, ``T1-F-2026-000001``, one series for both (``app.till.invoices``).
 
 Each (series, year) has a counter row in ``ticket_series``; a new year starts again at 1.
 :func:`take_number` moves the counter inside the caller's write transaction, the one that
@@ -26,6 +28,7 @@ from app.till.models import TicketSeriesRow
 from app.till.records import TicketKind
 
 REFUND_SUFFIX = "-R"
+INVOICE_SUFFIX = "-F"
 SEQ_DIGITS = 6
 
 
@@ -49,6 +52,10 @@ class TicketNumber:
 
 def series_for(till: str, kind: TicketKind) -> str:
     return till + REFUND_SUFFIX if kind is TicketKind.REFUND else till
+
+
+def invoice_series(till: str) -> str:
+    return till + INVOICE_SUFFIX
 
 
 def take_number(session: Session, series: str, year: int) -> TicketNumber:

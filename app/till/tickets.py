@@ -15,6 +15,11 @@ never makes a second ticket); the same uuid with different content is refused.
 Refunds carry positive quantities and amounts (what goes back to the customer) and point to
 the sale they refund (``original_ticket``) line by line (``original_line_no``); a refund can
 never give back more of a line than was sold minus what earlier refunds gave back.
+
+A sale recorded with a ``recipient`` is issued as a full invoice: its number comes from the
+till's full-invoice series (``T1-F-2026-000001``), an ``invoices`` row (F1) names the
+recipient, and its VERI*FACTU record is an F1 with ``Destinatarios`` — all in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -31,21 +36,26 @@ from app.i18n import _
 from app.till.cash_drawer import CashMovement, insert_movement, require_open_session
 from app.till.cash_session import MovementKind
 from app.till.errors import TicketNotFound, TicketRefused
+from app.till.invoice_rows import F1, InvoiceRow, insert_invoice
 from app.till.models import TicketLineRow, TicketRow
 from app.till.outbox import add_entry
 from app.till.records import TenderKind, Ticket, TicketKind
-from app.till.series import series_for, take_number
+from app.till.series import invoice_series, series_for, take_number
 from app.till.store import TillStore
 from app.till.ticket_rows import insert_ticket, load_tickets
 from app.till.validation import validate_draft
+from app.verifactu.recipient import Recipient, checked
 from app.verifactu.records import record_ticket
 
 
-def record_sale(store: TillStore, draft: Ticket) -> Ticket:
-    """Record a paid sale; returns it numbered. Raises TicketRefused / CashSessionRefused."""
+def record_sale(store: TillStore, draft: Ticket, recipient: Recipient | None = None) -> Ticket:
+    """Record a paid sale; returns it numbered. Raises TicketRefused / CashSessionRefused,
+    and :class:`~app.verifactu.recipient.RecipientRefused` for a recipient not valid.
+
+    With ``recipient`` the sale is issued as a full invoice (F1) to it."""
     if draft.kind is not TicketKind.SALE:
         raise TicketRefused(_("This is not a sale."))
-    return _record(store, draft)
+    return _record(store, draft, None if recipient is None else checked(recipient))
 
 
 def record_refund(store: TillStore, draft: Ticket) -> Ticket:
@@ -90,7 +100,7 @@ def refundable_quantities(store: TillStore, number: str) -> dict[int, int]:
         return _refundable(session, original)
 
 
-def _record(store: TillStore, draft: Ticket) -> Ticket:
+def _record(store: TillStore, draft: Ticket, recipient: Recipient | None = None) -> Ticket:
     validate_draft(draft)
     if draft.original_ticket:
         draft = replace(draft, original_ticket=draft.original_ticket.strip())
@@ -107,13 +117,20 @@ def _record(store: TillStore, draft: Ticket) -> Ticket:
         cash_session = require_open_session(session, store.till)
         if draft.kind is TicketKind.REFUND:
             _check_refund(session, draft)
-        number = take_number(session, series_for(store.till, draft.kind), draft.created_at.year)
+        number = take_number(session, _series(store.till, draft, recipient), draft.created_at.year)
         ticket = replace(draft, number=str(number), cash_session_id=cash_session.id)
         ticket_id = insert_ticket(session, ticket, number, now)
         _move_cash(session, cash_session.id, ticket, ticket_id, now)
         add_entry(session, ticket_id, ticket, now)
-        record_ticket(session, ticket, ticket_id, now)  # VERI*FACTU, in the same transaction
+        if recipient is not None:
+            row = InvoiceRow(0, ticket.number, F1, ticket_id, ticket.created_at, recipient, {})
+            insert_invoice(session, row, ticket.customer)
+        record_ticket(session, ticket, ticket_id, now, recipient)  # VERI*FACTU, same transaction
     return ticket
+
+
+def _series(till: str, draft: Ticket, recipient: Recipient | None) -> str:
+    return series_for(till, draft.kind) if recipient is None else invoice_series(till)
 
 
 def _existing(session: Session, draft: Ticket) -> Ticket | None:

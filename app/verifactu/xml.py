@@ -74,15 +74,27 @@ def _alta(parent: ET.Element, record: FiscalRecord) -> None:
         _sf(alta, "TipoRectificativa", body["rectification"])
     _references(alta, "FacturasRectificadas", "IDFacturaRectificada", body.get("rectified"))
     _references(alta, "FacturasSustituidas", "IDFacturaSustituida", body.get("substituted"))
+    if body.get("operation_date"):
+        _sf(alta, "FechaOperacion", body["operation_date"])
     _sf(alta, "DescripcionOperacion", body.get("description") or "Venta")
     if body.get("recipient"):
-        recipient = _sf(_sf(alta, "Destinatarios"), "IDDestinatario")
-        _sf(recipient, "NombreRazon", body["recipient"]["name"])
-        _sf(recipient, "NIF", body["recipient"]["nif"])
+        _recipient(_sf(_sf(alta, "Destinatarios"), "IDDestinatario"), body["recipient"])
     _breakdown(_sf(alta, "Desglose"), body.get("breakdown") or [])
     _sf(alta, "CuotaTotal", record.tax_total)
     _sf(alta, "ImporteTotal", record.total)
     _trailer(alta, record)
+
+
+def _recipient(element: ET.Element, recipient: Mapping[str, str]) -> None:
+    """``IDDestinatario``: the name, then a Spanish NIF or a foreign id (``IDOtro``)."""
+    _sf(element, "NombreRazon", recipient["name"])
+    if recipient.get("nif"):
+        _sf(element, "NIF", recipient["nif"])
+        return
+    other = _sf(element, "IDOtro")
+    _sf(other, "CodigoPais", recipient["country"])
+    _sf(other, "IDType", recipient["id_type"])
+    _sf(other, "ID", recipient["id"])
 
 
 def _anulacion(parent: ET.Element, record: FiscalRecord) -> None:

@@ -14,15 +14,18 @@ import pytest
 
 from app.till.cash_drawer import open_cash_session
 from app.till.errors import TicketRefused
+from app.till.invoices import exchange_tickets
 from app.till.records import Ticket, TicketKind
 from app.till.samples import Item, sample_ticket
 from app.till.store import TillStore, open_store
 from app.till.tickets import get_ticket, record_refund, record_sale
 from app.verifactu.ledger import FiscalRecordRefused, Identity
+from app.verifactu.recipient import Recipient
 from app.verifactu.records import annul_ticket, configure, fiscal_record, qr_for_ticket
 
 NIF = "89890001K"
 IDENTITY = Identity(True, NIF, "Tienda Demo SL", "T1-0001", "test")
+ACME = Recipient("Ferretería Acme SL", "B12345674", "C/ Mayor 2", "28013", "Madrid")
 
 
 @pytest.fixture
@@ -151,22 +154,31 @@ def test_a_thousand_tickets_with_refunds_form_one_verifiable_chain(store: TillSt
     for n in range(1, 1001):
         if n % 10 == 0:
             record_refund(store, _refund(sales[-1]))
+        elif n % 50 == 7:  # a sale issued as a full invoice
+            sales.append(record_sale(store, _sale(), ACME))
         else:
             sales.append(record_sale(store, _sale()))
+        if n % 100 == 3:  # an earlier ticket exchanged for a full invoice
+            exchange_tickets(store, [sales[-2].number], ACME)
     annul_ticket(store, sales[-1].number)
     db = _db(store)
     db.row_factory = sqlite3.Row
     rows = db.execute("SELECT * FROM verifactu_records ORDER BY id").fetchall()
     tickets = {r[0]: r[1] for r in db.execute("SELECT id, number FROM tickets")}
-    assert len(rows) == 1001 and len(tickets) == 1000
+    invoices = {r[0] for r in db.execute("SELECT number FROM invoices WHERE kind = 'F3'")}
+    assert len(rows) == 1011 and len(tickets) == 1000 and len(invoices) == 10
     previous = ""
     for row in rows:
         assert row["previous_hash"] == previous
         assert _recompute(row) == row["hash"]
-        assert row["number"] == tickets[row["ticket_id"]]
+        if row["invoice_type"] == "F3":
+            assert row["ticket_id"] is None and row["number"] in invoices
+        else:
+            assert row["number"] == tickets[row["ticket_id"]]
         previous = row["hash"]
     kinds = [row["invoice_type"] for row in rows if row["kind"] == "alta"]
-    assert kinds.count("R5") == 100 and kinds.count("F2") == 900
+    assert kinds.count("F1") == 20 and kinds.count("F3") == 10
+    assert kinds.count("R5") + kinds.count("R1") == 100 and kinds.count("F2") == 880
     assert rows[-1]["kind"] == "anulacion" and rows[-1]["number"] == sales[-1].number
     for row in rows:
         if row["invoice_type"] == "R5":

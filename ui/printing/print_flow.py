@@ -9,7 +9,8 @@ API (the main window connects the screens to it)::
     flow.printed.connect(...)        # str: the ticket number, printed
     flow.print_failed.connect(...)   # str: why not (already shown to the cashier)
 
-:meth:`PrintFlow.print_ticket` returns at once: :func:`app.print_service.print_ticket_file` runs
+:meth:`PrintFlow.print_ticket` returns at once: :func:`app.till.invoice_print.print_document_file`
+(a full invoice as the invoice, any other ticket as :mod:`app.print_service` prints it) runs
 on ``tasks.run`` (the pool, never the store writer nor the GUI thread) and reads the printer
 settings from the settings file there, so a change saved in the printer settings applies to the
 next ticket. The ticket is already recorded: a printer that is off, out of paper or silent opens a
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from app import paths
 from app.config import settings as cfg
 from app.i18n import _
-from app.print_service import print_ticket_file
+from app.till.invoice_print import print_document_file
 from app.till.records import Ticket
 from app.till.store import TillStore
 from app.till_runtime import TillRuntime
@@ -57,7 +58,7 @@ class PrintJob:
 
     def run(self, settings_path: Path) -> PrintResult:
         """On a worker: print, never raise."""
-        return print_ticket_file(
+        return print_document_file(
             self.store, self.number, settings_path, copy=self.copy, gift=self.gift
         )
 

@@ -4,6 +4,11 @@ The tenders go into a :class:`~app.sale.payment_methods.PaymentPlan`; the dialog
 when the plan covers the total (the core's message says what is missing otherwise). Enter
 takes the typed amount in cash and finishes when the total is covered; the field starts with
 what is left to pay, so Enter alone is "exact change".
+
+"Full invoice (F10)" issues the sale as a full invoice: the recipient's form shows (filled with
+what the till knows of the customer, :meth:`PaymentDialog.set_known_recipient`) and the dialog
+accepts only when the data are complete and the tax id is valid; :attr:`PaymentDialog.recipient`
+is then set (None for a simplified invoice, the ordinary ticket).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from app.errors import UserFacingError
 from app.formatting import format_decimal, format_money
 from app.i18n import _
 from app.sale.payment_methods import PaymentPlan
+from app.verifactu.recipient import Recipient, RecipientRefused
 from ui.tpv.dialogs import parse_amount
+from ui.tpv.invoice_form import InvoiceForm
 
 QUICK_CASH = (Decimal(5), Decimal(10), Decimal(20), Decimal(50))
 BIG = "font-size: 34px; font-weight: 700;"
@@ -48,8 +55,9 @@ class PaymentDialog(QDialog):
     def __init__(self, parent: QWidget | None, total: Decimal) -> None:
         super().__init__(parent)
         self.plan = PaymentPlan(total)
+        self.recipient: Recipient | None = None
         self.setWindowTitle(_("Payment"))
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(720)
         total_label = QLabel(_("Total: {total}").format(total=format_money(total)))
         total_label.setStyleSheet(BIG)
         self.amount = QLineEdit()
@@ -67,16 +75,6 @@ class PaymentDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 18px; color: #b3261e; font-weight: 600;")
-        finish = _button(_("Charge (F12)"), "F12", height=64)
-        finish.setStyleSheet(
-            "font-size: 22px; font-weight: 700; background: #1b7f3a; color: white;"
-        )
-        finish.clicked.connect(self.finish)
-        cancel = _button(_("Back (Esc)"), height=64)
-        cancel.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(cancel)
-        bottom.addWidget(finish, 2)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addWidget(total_label)
@@ -86,14 +84,35 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.amount)
         layout.addLayout(self._build_quick())
         layout.addLayout(self._build_methods())
+        layout.addWidget(self._build_invoice_form())
         layout.addWidget(self.tenders)
         layout.addWidget(self.remaining)
         layout.addWidget(self.change)
         layout.addWidget(self.message)
-        layout.addLayout(bottom)
+        layout.addLayout(self._build_bottom())
         finish_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
         finish_shortcut.activated.connect(self.finish)
         self._refresh()
+
+    def _build_bottom(self) -> QHBoxLayout:
+        finish = _button(_("Charge (F12)"), "F12", height=64)
+        finish.setStyleSheet(
+            "font-size: 22px; font-weight: 700; background: #1b7f3a; color: white;"
+        )
+        finish.clicked.connect(self.finish)
+        cancel = _button(_("Back (Esc)"), height=64)
+        cancel.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(cancel)
+        bottom.addWidget(self.invoice_button)
+        bottom.addWidget(finish, 2)
+        return bottom
+
+    def _build_invoice_form(self) -> InvoiceForm:
+        self.invoice_form = InvoiceForm()
+        self.invoice_form.hide()
+        self.invoice_form.submitted.connect(self.amount.setFocus)
+        return self.invoice_form
 
     def _build_quick(self) -> QGridLayout:
         quick = QGridLayout()
@@ -114,10 +133,45 @@ class PaymentDialog(QDialog):
         card.clicked.connect(self.on_card)
         clear = _button(_("Clear payments (F4)"), "F4")
         clear.clicked.connect(self.on_clear)
+        self.invoice_button = _button(_("Full invoice (F10)"), "F10", height=64)
+        self.invoice_button.setCheckable(True)
+        self.invoice_button.setStyleSheet(
+            f"QPushButton {{ {BUTTON_STYLE} }} "
+            "QPushButton:checked { background: #0b57d0; color: white; }"
+        )
+        self.invoice_button.setMinimumWidth(self.invoice_button.sizeHint().width() + 24)
+        self.invoice_button.toggled.connect(self.on_invoice_toggled)
         methods = QHBoxLayout()
         for button in (cash, card, clear):
             methods.addWidget(button)
         return methods
+
+    # --- full invoice -------------------------------------------------------------------
+
+    def on_invoice_toggled(self, on: bool) -> None:
+        self.invoice_form.setVisible(on)
+        self.message.clear()
+        if on:
+            self.invoice_form.focus_first_empty()
+        else:
+            self.amount.setFocus()
+
+    def set_known_recipient(self, recipient: Recipient | None) -> None:
+        """What the till knows of the customer, offered unless the cashier typed already."""
+        if recipient is not None and self.invoice_form.is_blank():
+            self.invoice_form.set_recipient(recipient)
+
+    def _recipient_ready(self) -> bool:
+        if not self.invoice_button.isChecked():
+            self.recipient = None
+            return True
+        try:
+            self.recipient = self.invoice_form.checked_recipient()
+        except RecipientRefused as error:
+            self.message.setText(str(error))
+            self.invoice_form.focus_first_empty()
+            return False
+        return True
 
     # --- tenders ------------------------------------------------------------------------
 
@@ -155,7 +209,8 @@ class PaymentDialog(QDialog):
         except UserFacingError as error:
             self.message.setText(error.message)
             return
-        self.accept()
+        if self._recipient_ready():
+            self.accept()
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Charging the sale (F12): the cash session opened when needed, the payment dialog, the
-ticket recorded on the till-store writer."""
+ticket recorded on the till-store writer — as a full invoice (F1) when the cashier asked for one
+in the payment dialog (F10), the customer's known data offered there, read on a worker."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,13 +15,27 @@ from app.sale.checkout import build_sale
 from app.sale.payment_methods import PaymentPlan
 from app.till.cash_session import CashSession
 from app.till.errors import CashSessionRefused
+from app.till.invoices import prefill_recipient
 from app.till.records import Ticket
-from app.till_runtime import find_cash_session, record
+from app.till.tickets import record_sale
+from app.till_runtime import TillRuntime, find_cash_session, record
+from app.verifactu.recipient import Recipient
 from ui.tpv.cash_open import CashOpenDialog
 from ui.tpv.payment_dialog import PaymentDialog
 
 if TYPE_CHECKING:
     from ui.tpv.sale_screen import SaleScreen
+
+logger = logging.getLogger(__name__)
+
+
+def record_paid(runtime: TillRuntime, draft: Ticket, recipient: Recipient | None) -> Ticket:
+    """On the store writer: record the sale (a full invoice to ``recipient`` if given)."""
+    if recipient is None:
+        return record(runtime, draft)
+    ticket = record_sale(runtime.store, draft, recipient)
+    runtime.wake()
+    return ticket
 
 
 class PaymentFlow:
@@ -28,6 +44,7 @@ class PaymentFlow:
     def __init__(self, screen: SaleScreen) -> None:
         self.screen = screen
         self.dialog: PaymentDialog | None = None
+        self.invoiced = False  # the sale being recorded is a full invoice
 
     def start(self) -> None:
         screen, runtime, cart = self.screen, self.screen.runtime, self.screen.cart
@@ -69,11 +86,18 @@ class PaymentFlow:
             return
         dialog = PaymentDialog(self.screen, cart.totals.total_tax_incl)
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self.on_payment_accepted(dialog.plan))
+        dialog.accepted.connect(lambda: self.on_payment_accepted(dialog.plan, dialog.recipient))
         dialog.finished.connect(lambda _result: self.screen.focus_scan())
         dialog.open()
+        runtime, customer = self.screen.runtime, cart.customer
+        if runtime is not None and not customer.is_walk_in:
+            self.screen.tasks.run(
+                lambda: prefill_recipient(runtime.store, customer),
+                dialog.set_known_recipient,
+                lambda error: logger.warning("customer's invoice data not read: %s", error),
+            )
 
-    def on_payment_accepted(self, plan: PaymentPlan) -> None:
+    def on_payment_accepted(self, plan: PaymentPlan, recipient: Recipient | None = None) -> None:
         screen, runtime, cart = self.screen, self.screen.runtime, self.screen.cart
         if runtime is None or cart is None:
             return
@@ -85,9 +109,12 @@ class PaymentFlow:
             screen.show_message("error", error.message)
             return
         screen.busy = True
+        self.invoiced = recipient is not None
         screen.show_message("info", _("Recording the sale…"))
         screen.tasks.run_write(
-            lambda: record(runtime, draft), self.on_ticket_recorded, self.on_record_failed
+            lambda: record_paid(runtime, draft, recipient),
+            self.on_ticket_recorded,
+            self.on_record_failed,
         )
 
     def on_ticket_recorded(self, ticket: Ticket) -> None:
@@ -96,9 +123,10 @@ class PaymentFlow:
         if screen.cart is not None:
             screen.cart.clear()
         screen.refresh()
+        said = _("Invoice {number} — change {change}") if self.invoiced else None
         screen.show_message(
             "info",
-            _("Ticket {number} — change {change}").format(
+            (said or _("Ticket {number} — change {change}")).format(
                 number=ticket.number, change=format_money(ticket.change)
             ),
             big=True,
