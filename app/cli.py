@@ -7,6 +7,7 @@ without any display. The GUI is handed in by ``ui.launch`` so that this module n
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from app.errors import MostradorError, UserFacingError
 from app.i18n import _, set_language
 from app.logging_setup import setup_logging
 from app.sale.commands import SALE_COMMANDS, add_sale_parsers, run_sale_command
+from app.setup.runtime import OpenedTarget, PasswordNeeded, TypedSecrets, open_requested
 from app.sync.commands import add_sync_parser, run_sync
 from connectors.prestashop.sale_types import PushOptions
 from printing.commands import add_print_parser, run_print
@@ -104,6 +106,46 @@ def resolve_target(args: argparse.Namespace, settings: cfg.Settings) -> ShopTarg
     )
 
 
+def open_command_target(
+    args: argparse.Namespace, settings: cfg.Settings, offline_ok: bool = False
+) -> OpenedTarget | None:
+    """The shop for a command without a window, opened: through the settings' SSH tunnel when
+    it is their shop; the password typed in the terminal when the settings say so.
+
+    ``offline_ok``: nothing is asked and a shop that cannot be opened gives None (the command
+    works on the till's own store)."""
+    target = resolve_target(args, settings)
+    if target is None:
+        return None
+    try:
+        result = open_requested(target, settings, keep_trying=offline_ok)
+        if isinstance(result, PasswordNeeded) and not offline_ok:
+            result = open_requested(target, settings, _typed_in_terminal(result))
+    except UserFacingError as exc:
+        if not offline_ok:
+            raise
+        logger.warning("working without the shop: %s", exc.message)
+        return None
+    if isinstance(result, PasswordNeeded):
+        if offline_ok:
+            return None
+        raise UserFacingError(result.message, result.hint)
+    return result
+
+
+def _typed_in_terminal(needed: PasswordNeeded) -> TypedSecrets:
+    if not sys.stdin.isatty():
+        raise UserFacingError(
+            _("The database password of {shop} is typed at each start.").format(shop=needed.shop),
+            _("Run the command in a terminal to type it, or give it in --db."),
+        )
+    password = getpass.getpass(_("Database password for {shop}: ").format(shop=needed.shop))
+    ssh_secret = ""
+    if needed.ssh_secret:
+        ssh_secret = getpass.getpass(_("SSH password or key passphrase (empty if none): "))
+    return TypedSecrets(password, ssh_secret)
+
+
 def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int:
     settings = cfg.Settings.load(paths.config_dir() / cfg.FILE_NAME)
     set_language(settings.get(cfg.LANGUAGE) or None)
@@ -129,20 +171,32 @@ def _dispatch(args: argparse.Namespace, settings: cfg.Settings, gui: GuiRunner |
         return _cmd_demo_shop(args)
     args.till = args.till or settings.get(cfg.TILL_NAME)
     args.store = args.store or (Path(p) if (p := settings.get(cfg.TILL_STORE)) else None)
-    target = resolve_target(args, settings)
-    commands: dict[str, Callable[[], int]] = {
-        "doctor": lambda: _cmd_doctor(target),
-        "print": lambda: _cmd_print(args, settings),
-        "sync": lambda: run_sync(args, target, args.till, args.store, push_options(settings)),
-    }
-    if args.command in SALE_COMMANDS:
-        return _cmd_sale(args, target)
-    if args.command in commands:
-        return commands[args.command]()
+    if args.command == "print":
+        return _cmd_print(args, settings)
+    if args.command in SALE_COMMANDS or args.command in ("doctor", "sync"):
+        # A sale works offline: it never waits for a password nor fails on the tunnel.
+        offline_ok = args.command in SALE_COMMANDS
+        opened = open_command_target(args, settings, offline_ok)
+        try:
+            return _shop_command(args, settings, opened.target if opened else None)
+        finally:
+            if opened is not None:
+                opened.close()
     if gui is None:
         print(_("The window is not available in this installation."), file=sys.stderr)
         return 2
-    return gui(LaunchOptions(target, args.till, args.store))
+    # The window opens the settings' tunnel itself, on a worker (app.setup.runtime.start_shop).
+    return gui(LaunchOptions(resolve_target(args, settings), args.till, args.store))
+
+
+def _shop_command(
+    args: argparse.Namespace, settings: cfg.Settings, target: ShopTarget | None
+) -> int:
+    if args.command in SALE_COMMANDS:
+        return _cmd_sale(args, target)
+    if args.command == "doctor":
+        return _cmd_doctor(target)
+    return run_sync(args, target, args.till, args.store, push_options(settings))
 
 
 def _cmd_print(args: argparse.Namespace, settings: cfg.Settings) -> int:

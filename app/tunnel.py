@@ -8,7 +8,9 @@ as the SSH server sees it (usually ``127.0.0.1:3306``). The engine then opens
 When the SSH connection drops (keepalives unanswered, server restarted) the local port stops
 answering, so the till goes offline as with any lost database; the tunnel keeps trying to log
 in again, with a growing pause, and listens on the same local port once it is back, so the
-engine's URL stays valid.
+engine's URL stays valid. The till's window starts it with ``keep_trying=True``: when the SSH
+server cannot be reached at start (no network yet), a local port is chosen anyway and the
+tunnel logs in as soon as it can; a refused login (password, key, host key) still raises.
 
 The server's host key is trusted on first use: the wizard shows its fingerprint and keeps the
 key (a public key, not a secret) in the settings; later a different key is refused.
@@ -17,6 +19,7 @@ key (a public key, not a secret) in the settings; later a different key is refus
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import threading
@@ -71,9 +74,18 @@ class TunnelState:
 class SshTunnel:
     """``start()`` returns once the first login worked (or raises :class:`TunnelError`)."""
 
-    def __init__(self, options: TunnelOptions, remote: tuple[str, int], secret: str | None) -> None:
-        """``remote``: MySQL's host and port as the SSH server sees them (127.0.0.1, 3306)."""
+    def __init__(
+        self,
+        options: TunnelOptions,
+        remote: tuple[str, int],
+        secret: str | None,
+        keep_trying: bool = False,
+    ) -> None:
+        """``remote``: MySQL's host and port as the SSH server sees them (127.0.0.1, 3306).
+
+        ``keep_trying``: an unreachable SSH server at start is not an error (see above)."""
         self.options = options
+        self.keep_trying = keep_trying
         self.remote_host, self.remote_port = remote
         self._secret = secret
         self._local_port = 0
@@ -135,19 +147,28 @@ class SshTunnel:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        try:
-            conn = await self._connect()
-        except LOGIN_ERRORS as exc:
-            self._error = login_error(self.options, exc)
-            self._ready.set()
-            return
         pause = RETRY_FIRST_SECONDS
-        current: asyncssh.SSHClientConnection | None = conn
+        current = await self._first_login()
         while current is not None:
             await self._serve(current)
             if self._stop.is_set():
                 return
             current, pause = await self._reconnect(pause)
+
+    async def _first_login(self) -> asyncssh.SSHClientConnection | None:
+        try:
+            return await self._connect()
+        except LOGIN_ERRORS as exc:
+            error = login_error(self.options, exc)
+            if not (self.keep_trying and is_network_failure(exc)):
+                self._error = error
+                self._ready.set()
+                return None
+        logger.warning("ssh tunnel: %s; logging in as soon as the server answers", error.message)
+        self._local_port = self._local_port or _free_local_port()
+        self._ready.set()  # the engine's URL is valid from now on; offline until the login
+        conn, _pause = await self._reconnect(RETRY_FIRST_SECONDS)
+        return conn
 
     async def _serve(self, conn: asyncssh.SSHClientConnection) -> None:
         listener = await conn.forward_local_port(
@@ -212,6 +233,21 @@ class SshTunnel:
             self._host_key = key.export_public_key("openssh").decode().strip()
             self._fingerprint = key.get_fingerprint()
         return conn
+
+
+def is_network_failure(exc: BaseException) -> bool:
+    """The SSH server could not be reached (try again later), as opposed to a refused login."""
+    if isinstance(exc, ConnectionError | TimeoutError | asyncio.TimeoutError | socket.gaierror):
+        return True
+    if isinstance(exc, asyncssh.ConnectionLost):
+        return True
+    return isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
+
+
+def _free_local_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def login_error(opts: TunnelOptions, exc: BaseException) -> TunnelError:

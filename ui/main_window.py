@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -34,13 +33,13 @@ from app.connection import ShopTarget
 from app.errors import UserFacingError
 from app.i18n import _, ngettext
 from app.sale.price_inputs import Employee
+from app.setup.runtime import ShopStarted
 from app.shop_status import ShopStatus, load_shop_status
 from app.sync.worker import SyncStatus
 from app.till.cash_session import MovementKind
-from app.till.employees import manager_profiles
 from app.till.records import Ticket
 from app.till_ops import ZPrintRequest, load_settings, print_z_report
-from app.till_runtime import TillRuntime, open_till
+from app.till_runtime import TillRuntime
 from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, report_ready
 from app.verifactu.setup import sender_config
 from app.verifactu.worker import FiscalStatus
@@ -51,7 +50,9 @@ from ui.home_screen import HomeScreen
 from ui.printing.print_flow import PrintFlow
 from ui.printing.printer_settings import PrinterSettingsDialog
 from ui.printing.reprint_dialog import ReprintDialog
+from ui.profile_switch import ShopSwitching
 from ui.qt_events import QtEventListener
+from ui.shop_connection import ShopStarter
 from ui.sync_status import SyncStatusWidget
 from ui.tasks import TaskManager
 from ui.tpv.cash_close import CashCloseScreen
@@ -84,13 +85,6 @@ DIALOG_HELP = {
 }
 
 
-def _open_till(target: ShopTarget | None, till: str, store: Path | None) -> TillRuntime:
-    """Open the till with this computer's settings (worker: reads files, maybe the shop)."""
-    settings = load_settings()
-    managers = manager_profiles(settings.get(cfg.TILL_MANAGER_PROFILES))
-    return open_till(target, till, store, managers, settings)
-
-
 DECLARATION = (
     Path(__file__).resolve().parents[1]
     / "resources"
@@ -100,16 +94,22 @@ DECLARATION = (
 UPDATE_CHECK_DELAY_MS = 60_000  # after start, once the till is selling
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, ShopSwitching):
     def __init__(self, target: ShopTarget | None, till: str, store: Path | None = None) -> None:
         super().__init__()
-        self.target, self.till, self.store = target, till, store
+        self.requested, self.till, self.store = target, till, store  # the shop asked for
+        self.target: ShopTarget | None = None  # that shop as reached (through its SSH tunnel)
+        self.started: ShopStarted | None = None  # the till open on it, and the tunnel
         self.runtime: TillRuntime | None = None
         self.last_status: ShopStatus | None = None
         self.erp_window: QWidget | None = None
         self.employee: Employee | None = None
-        self._opening: Future[TillRuntime] | None = None
         self.tasks = TaskManager(self)
+        self.starter = ShopStarter(self, self.tasks)
+        self.starter.reached.connect(self.on_shop_reached)
+        self.starter.started.connect(self.on_till_opened)
+        self.starter.failed.connect(self.on_till_failed)
+        self.starter.declined.connect(self.on_password_declined)
         self.print_flow = PrintFlow(self, self.tasks)
         self.events = QtEventListener(parent=self)
         self.setWindowTitle(_("Mostrador — {till}").format(till=till))
@@ -123,7 +123,6 @@ class MainWindow(QMainWindow):
         )
         self.actions_ = build_menus(self, self)
         self.actions_.set_state(False)
-        self.refresh_status()
         self.open_till()
 
     def _build_screens(self) -> None:
@@ -169,18 +168,20 @@ class MainWindow(QMainWindow):
     # --- the till -------------------------------------------------------------------------
 
     def open_till(self) -> None:
-        """Open the till store on a worker (the first time, the catalog is pulled)."""
-        target, till, store = self.target, self.till, self.store
+        """Reach the shop (SSH tunnel, typed password) and open the till on it, on a worker."""
+        self.target = None
+        self.starter.start(self.requested, self.till, self.store)
+        self.refresh_status()  # "Connecting…", or no shop configured
         self.home.show_till_opening()
-        self._opening = self.tasks.run(
-            lambda: _open_till(target, till, store),
-            self.on_till_opened,
-            self.on_till_failed,
-        )
 
-    def on_till_opened(self, runtime: TillRuntime) -> None:
-        self._opening = None
-        self.runtime = runtime
+    def on_shop_reached(self, target: ShopTarget | None) -> None:
+        self.target = target
+        if target is not None and not self.tasks.closed:
+            self.refresh_status()
+
+    def on_till_opened(self, started: ShopStarted) -> None:
+        self.started = started
+        self.runtime = runtime = started.runtime
         self.events.attach(runtime.bus)
         runtime.start_sync()
         self.sale.attach(runtime)
@@ -196,8 +197,10 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(UPDATE_CHECK_DELAY_MS, self.check_for_updates)
 
     def on_till_failed(self, error: BaseException) -> None:
-        self._opening = None
         self.home.show_till_failed(error.message if isinstance(error, UserFacingError) else "")
+        if self.target is None and isinstance(error, UserFacingError):  # the SSH tunnel
+            self.home.show_error(error.message, error.hint)
+            self._set_connection(False, _("Not connected"))
         if not isinstance(error, UserFacingError):
             from ui.errors import show_error
 
@@ -401,11 +404,26 @@ class MainWindow(QMainWindow):
     def open_log_folder(self) -> None:
         open_log_folder()
 
+    def on_password_declined(self) -> None:
+        self.home.show_error(
+            _("Not connected: the database password was not typed."),
+            _("Press Check again (Ctrl+F5) to type it."),
+        )
+        self.home.show_till_failed(_("The till opens once the password is typed."))
+        self._set_connection(False, _("Not connected"))
+
     def refresh_status(self) -> None:
-        target = self.target
-        if target is None:
+        if self.runtime is None and not self.starter.busy and self.started is None:
+            self.open_till()  # not connected (password not typed, tunnel refused): again
+            return
+        target, requested = self.target, self.requested
+        if requested is None:
             self.home.show_unconfigured()
             self._set_connection(False, _("No shop configured"))
+            return
+        if target is None:  # the shop is being reached
+            self.home.show_loading(requested)
+            self._set_connection(None, _("Connecting…"))
             return
         self.home.show_loading(target)
         self._set_connection(None, _("Connecting…"))
@@ -472,11 +490,8 @@ class MainWindow(QMainWindow):
         self.hide()  # gone at once for the cashier, while a slow shop lets the sync stop
         self.tasks.shutdown()
         self.events.close()
-        opening, self._opening = self._opening, None
-        if self.runtime is None and opening is not None and opening.done():
-            if not opening.cancelled() and opening.exception() is None:
-                opening.result().close()  # opened while the window was closing
-        if self.runtime is not None:
-            self.runtime.close()
-            self.runtime = None
+        self.starter.discard_pending()  # a till opened while the window was closing
+        started, self.started, self.runtime = self.started, None, None
+        if started is not None:
+            started.close()  # the till's workers, then the SSH tunnel
         super().closeEvent(event)

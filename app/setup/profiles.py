@@ -9,7 +9,7 @@ this till's identity (its name, ticket series, store), which each till has its o
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,9 @@ from app.config import settings as cfg
 from app.errors import ConfigError
 from app.i18n import _
 from app.logging_setup import is_secret_name
+from app.setup.runtime import shop_label
+from app.till.outbox import OutboxStatus, count_by_status
+from app.till.store import TillStore
 
 EXPORT_FORMAT = "mostrador-settings"
 # This till's own identity: never exported, never imported.
@@ -41,6 +44,7 @@ class Profile:
     ssh_user: str = ""
     ssh_key_file: str = ""
     ssh_host_key: str = ""
+    till_name: str = ""  # this till's series in that shop (never exported)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
@@ -81,8 +85,12 @@ def list_profiles(settings: cfg.Settings) -> tuple[Profile, ...]:
 
 
 def save_profile(settings: cfg.Settings, profile: Profile, activate: bool = True) -> None:
-    """Keep ``profile`` (replacing one of the same name); make it the one in use; save."""
+    """Keep ``profile`` (replacing one of the same name); make it the one in use; save.
+
+    A real shop's profile remembers this till's series there (the wizard has just set it)."""
     profile = profile.without_password()
+    if not profile.demo and not profile.till_name:
+        profile = replace(profile, till_name=settings.get(cfg.TILL_NAME))
     stored: dict[str, Any] = settings.get(cfg.PROFILES).copy()
     stored[profile.name] = asdict(profile)
     settings.set(cfg.PROFILES, stored)
@@ -113,6 +121,52 @@ def _apply(settings: cfg.Settings, profile: Profile) -> None:
     settings.set(cfg.SSH_USER, profile.ssh_user)
     settings.set(cfg.SSH_KEY_FILE, profile.ssh_key_file)
     settings.set(cfg.SSH_HOST_KEY, profile.ssh_host_key)
+    if profile.till_name:
+        settings.set(cfg.TILL_NAME, profile.till_name)
+
+
+@dataclass(frozen=True)
+class ProfileList:
+    """The shops this till can switch to (the demo shop first) and the one in use."""
+
+    profiles: tuple[Profile, ...]
+    active: str  # the name of the profile in use; empty: none
+
+    def is_active(self, profile: Profile) -> bool:
+        return profile.name == self.active
+
+
+def profile_choices(settings: cfg.Settings) -> ProfileList:
+    saved = list_profiles(settings)
+    demo = next((p for p in saved if p.demo), demo_profile())
+    real = sorted((p for p in saved if not p.demo), key=lambda p: p.name.casefold())
+    active = settings.get(cfg.ACTIVE_PROFILE)
+    if not active and settings.get(cfg.SHOP_DEMO):
+        active = demo.name
+    return ProfileList((demo, *real), active)
+
+
+def use_profile(settings: cfg.Settings, profile: Profile) -> None:
+    """Make ``profile`` the one in use and save (the demo shop is kept as a profile then)."""
+    if profile.demo:
+        save_profile(settings, profile)
+    else:
+        switch_profile(settings, profile.name)
+
+
+@dataclass(frozen=True)
+class SwitchState:
+    """What the window needs before switching: the choices, the shop in use, its sales waiting."""
+
+    choices: ProfileList
+    shop: str
+    pending: int
+
+
+def switch_state(settings: cfg.Settings, store: TillStore | None) -> SwitchState:
+    """Read on a worker: the profiles and the sales still waiting to go to the shop in use."""
+    pending = count_by_status(store)[OutboxStatus.PENDING] if store is not None else 0
+    return SwitchState(profile_choices(settings), shop_label(settings), pending)
 
 
 @dataclass(frozen=True)
@@ -153,8 +207,16 @@ def _scrub(key: str, value: Any) -> Any:
     if key == cfg.SHOP_DB_URL.key and value:
         return without_password(value)
     if key == cfg.PROFILES.key:
-        return {name: asdict(Profile.from_dict(dict(data))) for name, data in dict(value).items()}
+        return {
+            name: asdict(replace(Profile.from_dict(dict(data)), till_name=""))
+            for name, data in dict(value).items()
+        }
     return value
+
+
+def check_export(path: Path) -> int:
+    """Read an exported file without applying it (ConfigError says why it cannot be used)."""
+    return len(_read_export(path))
 
 
 def _read_export(path: Path) -> dict[str, Any]:

@@ -1,13 +1,17 @@
-"""The SSH tunnel against a real ``sshd`` (Debian openssh-server) on 127.0.0.1, to MariaDB."""
+"""The SSH tunnel against a real ``sshd`` (Debian openssh-server) on 127.0.0.1, to MariaDB: the
+wizard's check, a drop and its reconnection, and a later start that reopens the tunnel from the
+settings (the commands and the window), going offline while it is down and back after."""
 
 from __future__ import annotations
 
 import getpass
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,9 +24,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from app import paths
+from app.cli import main as cli_main
+from app.config import secrets
+from app.config import settings as cfg
+from app.connection import ShopTarget
 from app.doctor import Severity
 from app.setup.checks import check_server
 from app.setup.form import ConnectionForm, Credentials
+from app.setup.keyring_secrets import db_secret_name, ssh_secret_name
+from app.setup.profiles import Profile, save_profile, without_password
+from app.setup.runtime import ShopStarted, configured_target, start_shop
+from app.sync.worker import SyncSettings, SyncStatus
+from app.till_runtime import open_till
 from app.tunnel import SshTunnel, TunnelError, TunnelOptions
 from connectors.prestashop.engine import make_engine
 from tests.support.mariadb import free_port
@@ -220,3 +234,94 @@ def test_a_tunnel_that_cannot_start_raises_a_plain_error(sshd: Sshd) -> None:
     tunnel = SshTunnel(tunnel_options(sshd), ("127.0.0.1", 3306), "wrong passphrase")
     with pytest.raises(TunnelError, match="The SSH key"):
         tunnel.start()
+
+
+# --------------------------------------------------------------------- a later start (settings)
+
+
+def configure_tunnel(db: Any, server: Sshd) -> TunnelOptions:
+    """What the wizard leaves behind: a profile through the tunnel, secrets in the keyring."""
+    url = make_url(db.url)
+    options = tunnel_options(server)
+    settings = cfg.Settings.load(paths.config_dir() / cfg.FILE_NAME)
+    settings.set(cfg.TILL_NAME, "T1")
+    profile = Profile(
+        name="Tienda por SSH",
+        db_url=without_password(db.url),
+        ssh_host=options.host,
+        ssh_port=options.port,
+        ssh_user=options.user,
+        ssh_key_file=options.key_file,
+    )
+    save_profile(settings, profile)
+    secrets.set_secret("db", db_secret_name(url), url.password or "")
+    secrets.set_secret("ssh", ssh_secret_name(options), PASSPHRASE)
+    return options
+
+
+@ON_MARIADB
+def test_a_later_start_reopens_the_tunnel_from_the_settings(
+    demo_shop_db: Any, sshd: Sshd, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_tunnel(demo_shop_db, sshd)
+    mysql_port = make_url(demo_shop_db.url).port
+    assert cli_main(["--language", "en", "doctor"]) == 0
+    report = capsys.readouterr().out
+    answered = re.search(r"The server 127\.0\.0\.1:(\d+) answers", report)
+    assert answered is not None, report
+    assert int(answered.group(1)) != mysql_port  # the tunnel's local port, not MySQL's
+    assert "Mostrador can work with this database." in report
+    assert cli_main(["--language", "en", "sync", "--once"]) == 0  # catalog through the tunnel
+    assert "ssh-tunnel" not in {t.name for t in threading.enumerate()}  # closed at the end
+
+
+@ON_MARIADB
+def test_the_windows_start_goes_offline_with_a_dropped_tunnel_and_comes_back(
+    demo_shop_db: Any, sshd: Sshd, tmp_path: Path
+) -> None:
+    configure_tunnel(demo_shop_db, sshd)
+    settings = cfg.Settings.load(paths.config_dir() / cfg.FILE_NAME)
+    requested = configured_target(settings)
+    reached: list[ShopTarget | None] = []
+    store = tmp_path / "till-T1.sqlite3"
+    started = start_shop(
+        requested, settings, None, lambda t: open_till(t, "T1", store), reached.append
+    )
+    assert isinstance(started, ShopStarted) and started.opened is not None
+    tunnel = started.opened.tunnel
+    assert tunnel is not None and reached == [started.target]
+    statuses: list[SyncStatus] = []
+    started.runtime.bus.subscribe(SyncStatus, statuses.append)
+    try:
+        started.runtime.start_sync(SyncSettings(interval_s=0.3, retry_min_s=0.3, retry_max_s=1))
+        wait_for(lambda: bool(statuses) and statuses[-1].online is True, "online")
+        sshd.kill()
+        wait_for(lambda: statuses[-1].online is False, "offline while the tunnel is down")
+        sshd.start()
+        wait_for(lambda: tunnel.state().connected, "the tunnel to log in again", 40)
+        wait_for(lambda: statuses[-1].online is True, "online again", 30)
+    finally:
+        started.close()
+    wait_for(lambda: "ssh-tunnel" not in {t.name for t in threading.enumerate()}, "tunnel stop")
+
+
+@ON_MARIADB
+def test_an_ssh_server_down_at_start_is_waited_for_by_the_window(
+    demo_shop_db: Any, sshd: Sshd
+) -> None:
+    url = make_url(demo_shop_db.url)
+    remote = ("127.0.0.1", url.port or 3306)
+    sshd.kill()
+    with pytest.raises(TunnelError, match="does not accept SSH connections"):
+        SshTunnel(tunnel_options(sshd), remote, PASSPHRASE).start()  # the wizard, the CLI
+    tunnel = SshTunnel(tunnel_options(sshd), remote, PASSPHRASE, keep_trying=True)
+    local_port = tunnel.start()  # the window: offline now, connected when the server is up
+    engine = make_engine(url.set(host="127.0.0.1", port=local_port), connect_timeout=3)
+    try:
+        assert not tunnel.state().connected and not _select_one(engine)
+        sshd.start()
+        wait_for(lambda: tunnel.state().connected, "the first login", 40)
+        assert tunnel.state().local_port == local_port and _select_one(engine)
+    finally:
+        engine.dispose()
+        tunnel.stop()
