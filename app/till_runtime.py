@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from app import paths
 from app.config import settings as cfg
 from app.connection import ShopTarget, password_for
 from app.errors import UserFacingError
@@ -172,6 +173,11 @@ class TillRuntime:
         self.store.close()
 
 
+def demo_store_path(till: str) -> Path:
+    """Where ``till`` keeps its store while it sells on the demo shop."""
+    return paths.data_dir() / "demo" / f"till-{till}.sqlite3"
+
+
 def open_till(
     target: ShopTarget | None,
     till: str,
@@ -183,8 +189,14 @@ def open_till(
 
     Without a shop the till sells from what its catalog holds. ``managers`` are the PrestaShop
     profiles whose employees are managers on this till (setting ``till.manager_profiles``).
-    ``settings`` (default: none, VERI*FACTU off) put the fiscal identity in force.
+    ``settings`` (default: none, VERI*FACTU off) put the fiscal identity in force. On the
+    demo shop the store is :func:`demo_store_path` (unless ``store_path`` is given) and
+    VERI*FACTU is off.
     """
+    if target is not None and target.demo:
+        # The demo shop never shares the real shop's store: its catalog, its outbox and its
+        # ticket series stay apart, and its sales make no VERI*FACTU records.
+        store_path, settings = store_path or demo_store_path(till), None
     store = open_store(till, store_path)
     engine: Engine | None = None
     try:
