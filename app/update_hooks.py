@@ -42,13 +42,7 @@ logger = logging.getLogger(__name__)
 
 EXIT_RESTART = launcher.EXIT_RESTART  # quit the app with this code to restart into an update
 URL_ENV = "MOSTRADOR_UPDATE_URL"
-UPDATE_URL = cfg.declare(
-    "update.url",
-    str,
-    "",
-    "Release folder this till takes updates from (HTTPS, made by python -m updater.publish); "
-    "empty: the installer's or the build's",
-)
+UPDATE_URL = cfg.UPDATE_URL
 
 
 @dataclass(frozen=True)

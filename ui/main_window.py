@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__, paths
+from app import paths
 from app.bugreport.report import ReportContext, gather_context, shop_facts
 from app.config import settings as cfg
 from app.connection import ShopTarget
@@ -40,7 +40,7 @@ from app.till.cash_session import MovementKind
 from app.till.records import Ticket
 from app.till_ops import ZPrintRequest, load_settings, print_z_report
 from app.till_runtime import TillRuntime
-from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, report_ready
+from app.update_hooks import report_ready
 from app.verifactu.setup import sender_config
 from app.verifactu.worker import FiscalStatus
 from printing.backends import PrintResult
@@ -63,9 +63,9 @@ from ui.tpv.pin_dialog import SetPinDialog
 from ui.tpv.returns_screen import ReturnsScreen
 from ui.tpv.sale_screen import SaleScreen
 from ui.tpv.z_preview import ZPreview
-from ui.update_dialog import UpdateDialog, ask_restore_previous
 from ui.verifactu_screen import VerifactuScreen
 from ui.window_actions import build_menus
+from ui.window_updates import UpdatesAndAbout
 
 logger = logging.getLogger(__name__)
 
@@ -85,16 +85,10 @@ DIALOG_HELP = {
 }
 
 
-DECLARATION = (
-    Path(__file__).resolve().parents[1]
-    / "resources"
-    / "verifactu"
-    / ("declaracion_responsable.txt")
-)
 UPDATE_CHECK_DELAY_MS = 60_000  # after start, once the till is selling
 
 
-class MainWindow(QMainWindow, ShopSwitching):
+class MainWindow(QMainWindow, ShopSwitching, UpdatesAndAbout):
     def __init__(self, target: ShopTarget | None, till: str, store: Path | None = None) -> None:
         super().__init__()
         self.requested, self.till, self.store = target, till, store  # the shop asked for
@@ -225,34 +219,6 @@ class MainWindow(QMainWindow, ShopSwitching):
         self.login.lock_mode(self.employee)
         self.actions_.set_state(False)
         self.stack.setCurrentWidget(self.login)
-
-    # --- updates --------------------------------------------------------------------------
-
-    def on_reported_ready(self, reports: list[dict[str, object]]) -> None:
-        """This version is healthy; the launcher's reports (a rolled-back update) are logged."""
-        for report in reports:
-            logger.warning("the launcher reported: %s", report)
-
-    def check_for_updates(self) -> None:
-        self.tasks.run(check_for_update, self.on_update_checked, lambda _error: None)
-
-    def on_update_checked(self, check: UpdateCheck) -> None:
-        if check.offer is not None:
-            dialog = UpdateDialog(check.offer, self.tasks, self.ticket_open, self)
-            dialog.restart_requested.connect(lambda _version: self.restart())
-            dialog.open()
-
-    def ticket_open(self) -> bool:
-        """An update waits while a ticket is being sold."""
-        return self.sale.cart is not None and not self.sale.cart.is_empty
-
-    def restore_previous_version(self) -> None:
-        ask_restore_previous(self, self.tasks, self.ticket_open, self.restart)
-
-    def restart(self) -> None:
-        """Close as usual (queued sales stay in the store) and let the launcher restart us."""
-        if self.close():
-            QApplication.exit(EXIT_RESTART)
 
     # --- screens --------------------------------------------------------------------------
 
@@ -471,20 +437,6 @@ class MainWindow(QMainWindow, ShopSwitching):
     def _set_connection(self, online: bool | None, text: str) -> None:
         colour = {True: "#1b7f3a", False: "#b3261e", None: "#8a6d00"}[online]
         self.connection_label.setText(f"<b style='color:{colour}'>●</b> {text}")
-
-    def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle(_("About Mostrador"))
-        box.setText(
-            _("Mostrador {version}\nPoint of sale and back office for PrestaShop shops.").format(
-                version=__version__
-            )
-        )
-        declaration = DECLARATION.read_text(encoding="utf-8") if DECLARATION.is_file() else ""
-        if declaration:  # the producer's responsible declaration (VERI*FACTU), in full
-            box.setDetailedText(declaration)
-            box.setInformativeText(_("Show details: the producer's responsible declaration."))
-        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.hide()  # gone at once for the cashier, while a slow shop lets the sync stop

@@ -135,6 +135,13 @@ SALE_ORDER_STATE = declare(
     "PS_OS_DELIVERED",
     "Order state of a till sale in PrestaShop: a configuration key (PS_OS_…) or a state id",
 )
+UPDATE_URL = declare(
+    "update.url",
+    str,
+    "",
+    "Release folder this till takes updates from (HTTPS, made by python -m updater.publish); "
+    "empty: the installer's or the build's",
+)
 BUGREPORT_ENDPOINT = declare(
     "bugreport.endpoint",
     str,
