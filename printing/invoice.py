@@ -1,10 +1,15 @@
-"""The full invoice ("FACTURA") on the ticket printer: an F1 sale, or an F3 exchanging tickets.
+"""The full invoice ("FACTURA") on the ticket printer: an F1 sale, an F3 exchanging tickets, or
+the rectifying invoice ("FACTURA RECTIFICATIVA", R1) of a refund of either.
 
 Built from a :class:`FullInvoice` snapshot (``app.till.invoices`` makes it from the store):
 the seller's and the recipient's name, tax id and address, the number and date, each line with
 its unit price before tax, its discount, its VAT rate and its base (RD 1619/2012 art. 6.1.f), the
 VAT breakdown (base, rate, quota per rate), the total, and for an F3 the simplified invoices it
 replaces. The VERI*FACTU QR goes at the top, as on tickets.
+
+An R1 (:mod:`printing.rectifying` makes it from the refund ticket) rectifies by differences: it
+names the invoice it rectifies and its date (RD 1619/2012 art. 15), its lines, VAT breakdown and
+totals are negative (what goes back), and its payments say how the money was refunded.
 """
 
 from __future__ import annotations
@@ -45,9 +50,12 @@ class InvoiceLine:
 
     @property
     def discount(self) -> Decimal:
-        """What discounts took off the line's base (0 without one)."""
+        """What discounts took off the line's base (0 without one); negative on a negative
+        line (a rectifying invoice's), so that ``total_tax_excl + discount`` is the gross."""
         gross = (self.unit_price_tax_excl * self.quantity).quantize(_CENT, ROUND_HALF_UP)
-        return max(gross - self.total_tax_excl, Decimal("0"))
+        if abs(gross) <= abs(self.total_tax_excl):
+            return Decimal("0")
+        return gross - self.total_tax_excl
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ class InvoiceParty:
 
 @dataclass(frozen=True)
 class FullInvoice:
-    kind: str  # "F1" or "F3"
+    kind: str  # "F1", "F3" or "R1"
     number: str
     issued_at: datetime
     recipient: InvoiceParty
@@ -69,8 +77,14 @@ class FullInvoice:
     total_tax_incl: Decimal
     issuer_name: str = ""  # the shop's legal name, when it differs from its trade name
     replaces: tuple[str, ...] = ()  # F3: the simplified invoices (tickets) replaced
-    payments: tuple[TicketPayment, ...] = ()  # F1: how the sale was paid
+    payments: tuple[TicketPayment, ...] = ()  # F1: how the sale was paid; R1: refunded
     change: Decimal = Decimal("0")
+    rectified: str = ""  # R1: the number of the invoice it rectifies
+    rectified_at: datetime | None = None  # R1: that invoice's date
+
+    @property
+    def is_rectifying(self) -> bool:
+        return self.kind.startswith("R")
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,8 @@ def build_invoice(invoice: FullInvoice, shop: ShopHeader, options: InvoiceOption
     blocks += seller
     if options.copy:
         blocks.append(Text(_("*** COPY ***"), Align.CENTER, bold=True, double=True))
-    blocks.append(Text(_("INVOICE"), Align.CENTER, bold=True, double=True))
+    title = _("CORRECTIVE INVOICE") if invoice.is_rectifying else _("INVOICE")
+    blocks.append(Text(title, Align.CENTER, bold=True, double=len(title) <= options.width // 2))
     blocks += _facts(invoice)
     blocks += _recipient(invoice.recipient)
     for line in invoice.lines:
@@ -116,6 +131,10 @@ def _facts(invoice: FullInvoice) -> list[Block]:
             len(invoice.replaces),
         )
         blocks.append(Text(label.format(numbers=", ".join(invoice.replaces))))
+    if invoice.rectified:
+        day = invoice.rectified_at.strftime("%d/%m/%Y") if invoice.rectified_at else ""
+        label = _("Corrects invoice {number} of {date}")
+        blocks.append(Text(label.format(number=invoice.rectified, date=day)))
     blocks.append(Separator())
     return blocks
 
@@ -168,6 +187,10 @@ def _totals(invoice: FullInvoice, width: int) -> list[Block]:
 def _payments(invoice: FullInvoice) -> list[Block]:
     blocks: list[Block] = []
     for payment in invoice.payments:
+        if invoice.is_rectifying:
+            label = _("Refunded by {method}").format(method=payment.label)
+            blocks.append(Columns(label, format_money(payment.amount)))
+            continue
         shown = payment.given if payment.given is not None else payment.amount
         blocks.append(Columns(payment.label, format_money(shown)))
     if invoice.change:
@@ -185,3 +208,24 @@ def _footer(invoice: FullInvoice, shop: ShopHeader, options: InvoiceOptions) -> 
         blocks.append(Text(_("*** COPY ***"), Align.CENTER, bold=True))
     blocks.append(Cut())
     return blocks
+
+
+def build_invoice_gift(invoice: FullInvoice, shop: ShopHeader, width: int) -> Document:
+    """A gift ticket of ``invoice`` (an F3 has no ticket of its own): its lines without prices,
+    and the code of the first ticket it replaces, which returns start from."""
+    blocks: list[Block] = shop_header(shop)
+    blocks.append(Text(_("GIFT TICKET"), Align.CENTER, bold=True))
+    blocks.append(Columns(_("Invoice"), invoice.number))
+    blocks.append(Columns(_("Date"), invoice.issued_at.strftime("%d/%m/%Y %H:%M")))
+    blocks.append(Separator())
+    for line in invoice.lines:
+        blocks.append(Text(line.name))
+        blocks.append(Text("  " + _("Quantity: {qty}").format(qty=line.quantity)))
+    blocks += [Separator(), Blank()]
+    if shop.footer:
+        blocks.append(Text(shop.footer, Align.CENTER))
+    blocks.append(Text(_("Keep this ticket to exchange or return the items."), Align.CENTER))
+    if invoice.replaces:
+        blocks.append(Code(invoice.replaces[0], CodeKind.QR))
+    blocks.append(Cut())
+    return Document(width, tuple(blocks))

@@ -18,10 +18,11 @@ from app.receipt_header import shop_header
 from app.till.invoices import invoice_for
 from app.till.records import TenderKind
 from app.till.store import TillStore
+from app.till.tickets import get_ticket
 from app.verifactu.records import qr_for_ticket
 from printing.backends import PrintResult, print_document
 from printing.document import Document
-from printing.invoice import FullInvoice, InvoiceOptions, build_invoice
+from printing.invoice import FullInvoice, InvoiceOptions, build_invoice, build_invoice_gift
 from printing.preview import Bitmap, preview_bitmap
 
 
@@ -30,17 +31,18 @@ def print_document_file(
 ) -> PrintResult:
     """Print ticket or invoice ``number`` with the settings of ``settings_path``; never raises.
 
-    A gift ticket is always the ticket's (no prices); the drawer opens for a sale paid in cash
+    A gift ticket is the ticket's (no prices), or for an F3 (no ticket of its own) the
+    invoice's lines without prices; the drawer opens for a sale paid in cash
     printed at once (not for a copy, a gift ticket or an F3, where no cash changes hands)."""
     try:
         settings = cfg.Settings.load(settings_path)
-        invoice = None if gift else invoice_for(store, number)
+        invoice = _invoice(store, number, gift)
         if invoice is None:
             return print_ticket(store, number, settings, copy=copy, gift=gift)
         printer = PrinterSettings.from_settings(settings)
         if not printer.spec:
             return PrintResult(False, _("No ticket printer is configured."), no_printer=True)
-        document = invoice_document(store, invoice, settings, printer.width, copy=copy)
+        document = _document(store, invoice, settings, printer.width, copy=copy, gift=gift)
         return print_document(
             document,
             printer.spec,
@@ -56,12 +58,34 @@ def document_preview(
     store: TillStore, number: str, settings_path: Path, *, copy: bool = False, gift: bool = False
 ) -> Bitmap:
     """Ticket or invoice ``number`` drawn as the configured paper."""
-    invoice = None if gift else invoice_for(store, number)
+    invoice = _invoice(store, number, gift)
     if invoice is None:
         return ticket_preview(store, number, settings_path, copy=copy, gift=gift)
     settings = cfg.Settings.load(settings_path)
     width = PrinterSettings.from_settings(settings).width
-    return preview_bitmap(invoice_document(store, invoice, settings, width, copy=copy))
+    return preview_bitmap(_document(store, invoice, settings, width, copy=copy, gift=gift))
+
+
+def _invoice(store: TillStore, number: str, gift: bool) -> FullInvoice | None:
+    """The invoice to print for ``number``; for a gift ticket only an invoice without a ticket
+    of its own (an F3): any other gift ticket is the ticket's."""
+    if gift and get_ticket(store, number) is not None:
+        return None
+    return invoice_for(store, number)
+
+
+def _document(
+    store: TillStore,
+    invoice: FullInvoice,
+    settings: cfg.Settings,
+    width: int,
+    *,
+    copy: bool,
+    gift: bool,
+) -> Document:
+    if gift:
+        return build_invoice_gift(invoice, shop_header(store, settings), width)
+    return invoice_document(store, invoice, settings, width, copy=copy)
 
 
 def invoice_document(

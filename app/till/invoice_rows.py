@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.till.records import TicketCustomer
+from app.verifactu.ledger import corrected_recipient
 from app.verifactu.recipient import Recipient
 
 F1 = "F1"
@@ -92,7 +93,13 @@ def last_recipient(session: Session, customer: TicketCustomer) -> Recipient | No
         id=customer.id_customer,
         email=customer.email,
     )
-    return rows[0].recipient if rows else None
+    return current_recipient(session, rows[0]) if rows else None
+
+
+def current_recipient(session: Session, invoice: InvoiceRow) -> Recipient:
+    """Who ``invoice`` is issued to now: as issued, or as a manager last corrected it
+    (a VERI*FACTU correction, ``app.verifactu.corrections``)."""
+    return corrected_recipient(session, invoice.number) or invoice.recipient
 
 
 def _select(session: Session, where: str, **params: Any) -> list[InvoiceRow]:

@@ -35,6 +35,7 @@ from app.till.invoice_rows import (
     F1,
     F3,
     InvoiceRow,
+    current_recipient,
     insert_invoice,
     insert_substitutions,
     invoice_by_number,
@@ -47,11 +48,12 @@ from app.till.records import Ticket, TicketCustomer, TicketKind, TicketLine
 from app.till.series import invoice_series, take_number
 from app.till.store import TillStore
 from app.till.ticket_rows import load_tickets
-from app.verifactu.ledger import current_identity
+from app.verifactu.ledger import corrected_recipient, current_identity
 from app.verifactu.recipient import Recipient, checked
 from app.verifactu.records import exchange_draft, record_exchange
 from printing.invoice import FullInvoice, InvoiceLine, InvoiceParty
 from printing.receipt import TaxRow, tax_breakdown
+from printing.rectifying import rectifying_invoice
 
 _CENT = Decimal("0.01")
 
@@ -127,13 +129,15 @@ def prefill_recipient(store: TillStore, customer: TicketCustomer) -> Recipient |
 
 
 def invoice_for(store: TillStore, number: str) -> FullInvoice | None:
-    """Full invoice ``number`` (an F1 sale or an F3) as printed; None if it is not one."""
+    """Full invoice ``number`` (an F1 sale, an F3, or the R1 of a refund of either) as printed;
+    None if it is not one."""
     with store.read() as session:
-        row = invoice_by_number(session, number)
-        if row is None:
-            return None
         identity = current_identity(session)
         issuer = identity.name if identity is not None else ""
+        row = invoice_by_number(session, number)
+        if row is None:
+            return _r1(session, number, issuer)
+        row = replace(row, recipient=current_recipient(session, row))
         if row.kind == F1 and row.ticket_id is not None:
             sale = load_tickets(session, [session.get_one(TicketRow, row.ticket_id)])[0]
             return _f1(row, sale, issuer)
@@ -296,6 +300,32 @@ def _f1(row: InvoiceRow, sale: Ticket, issuer: str) -> FullInvoice:
         payments=sale.payments,
         change=sale.change,
     )
+
+
+def rectified_invoice(session: Session, refund: TicketRow) -> InvoiceRow | None:
+    """The full invoice refund ``refund`` rectifies (R1): its sale's F1, or the F3 that
+    replaced its sale before it; None when it refunds a simplified invoice (R5) — also for a
+    refund made before the exchange, which the F3 itself replaced."""
+    if refund.kind != TicketKind.REFUND.value or not refund.original_ticket:
+        return None
+    if invoice_of_ticket(session, refund.id) is not None:  # netted by the F3
+        return None
+    sale = session.scalars(
+        select(TicketRow).where(TicketRow.number == refund.original_ticket)
+    ).one_or_none()
+    return None if sale is None else invoice_of_ticket(session, sale.id)
+
+
+def _r1(session: Session, number: str, issuer: str) -> FullInvoice | None:
+    found = session.scalars(select(TicketRow).where(TicketRow.number == number.strip()))
+    refund = found.one_or_none()
+    invoice = None if refund is None else rectified_invoice(session, refund)
+    if refund is None or invoice is None:
+        return None
+    ticket = load_tickets(session, [refund])[0]
+    corrected = corrected_recipient(session, ticket.number)  # the R1's own record corrected
+    party = _party(corrected or current_recipient(session, invoice))
+    return rectifying_invoice(ticket, party, invoice.number, invoice.issued_at, issuer)
 
 
 def _f3(row: InvoiceRow, issuer: str) -> FullInvoice:

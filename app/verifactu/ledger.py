@@ -28,6 +28,7 @@ from app.verifactu.chain import (
     huella,
     parse_generated_at,
 )
+from app.verifactu.recipient import Recipient
 from app.verifactu.system import this_system
 
 
@@ -63,6 +64,7 @@ class RecordDraft:
     tax_total: str = ""
     total: str = ""
     body: Mapping[str, Any] = field(default_factory=dict)
+    corrects_id: int | None = None  # a correction (subsanación): the record it corrects
 
 
 @dataclass(frozen=True)
@@ -171,10 +173,13 @@ def insert_record(
     }
     record = _record({"id": 0, "hash": "", **values})
     values["hash"] = huella(record.fields)
-    names = ", ".join(values)
-    marks = ", ".join(f":{name}" for name in values)
+    row = dict(values)
+    if draft.corrects_id is not None:  # the column exists from the corrections step on
+        row["corrects_id"] = draft.corrects_id
+    names = ", ".join(row)
+    marks = ", ".join(f":{name}" for name in row)
     new_id = session.execute(
-        text(f"INSERT INTO verifactu_records ({names}) VALUES ({marks}) RETURNING id"), values
+        text(f"INSERT INTO verifactu_records ({names}) VALUES ({marks}) RETURNING id"), row
     ).scalar_one()
     session.execute(
         text("INSERT INTO verifactu_queue (record_id, updated_at) VALUES (:id, :now)"),
@@ -214,10 +219,27 @@ def record_of_ticket(session: Session, ticket_id: int) -> FiscalRecord | None:
 
 
 def record_of_number(session: Session, kind: RecordKind, number: str) -> FiscalRecord | None:
+    """The first record of ``kind`` of invoice ``number`` (the original, not a correction)."""
     rows = _select(
-        session, "WHERE kind = :kind AND number = :number", kind=kind.value, number=number
+        session,
+        "WHERE kind = :kind AND number = :number ORDER BY id LIMIT 1",
+        kind=kind.value,
+        number=number,
     )
     return rows[0] if rows else None
+
+
+def corrected_recipient(session: Session, number: str) -> Recipient | None:
+    """The recipient of the last correction of invoice ``number``; None if never corrected."""
+    row = session.execute(
+        text(
+            "SELECT json_extract(body, '$.recipient_data') FROM verifactu_records "
+            "WHERE kind = 'alta' AND number = :number AND json_extract(body, '$.corrects') "
+            "IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ),
+        {"number": number},
+    ).first()
+    return None if row is None or row[0] is None else Recipient.from_dict(json.loads(row[0]))
 
 
 def records_by_id(session: Session, ids: Sequence[int]) -> list[FiscalRecord]:

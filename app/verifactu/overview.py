@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from app.till.store import TillStore
 from app.verifactu.chain import huella
+from app.verifactu.corrections import RecordToFix, records_to_fix
 from app.verifactu.ledger import records_after
 from app.verifactu.sender import QueueSummary, queue_summary
 
@@ -46,6 +47,7 @@ class Overview:
     rows: tuple[RecordRow, ...]
     chain: ChainCheck
     queue: QueueSummary
+    to_fix: tuple[RecordToFix, ...] = ()  # errors the AEAT reported, not corrected yet
 
 
 def verify_chain(store: TillStore) -> ChainCheck:
@@ -67,7 +69,8 @@ def verify_chain(store: TillStore) -> ChainCheck:
 
 
 def load_overview(store: TillStore, limit: int = 500) -> Overview:
-    """The newest ``limit`` records with their sending state, the chain check, the queue."""
+    """The newest ``limit`` records with their sending state, the chain check, the queue and
+    the records to fix."""
     with store.read() as session:
         result = session.execute(
             text(
@@ -79,7 +82,7 @@ def load_overview(store: TillStore, limit: int = 500) -> Overview:
             {"limit": limit},
         )
         rows = tuple(_row(tuple(values)) for values in result)
-    return Overview(rows, verify_chain(store), queue_summary(store))
+    return Overview(rows, verify_chain(store), queue_summary(store), records_to_fix(store))
 
 
 def _row(values: tuple[Any, ...]) -> RecordRow:

@@ -37,6 +37,7 @@ from app.verifactu.ledger import (
     Identity,
     RecordDraft,
     RecordKind,
+    corrected_recipient,
     current_identity,
     insert_record,
     record_of_number,
@@ -197,7 +198,8 @@ def _full_invoice_of(session: Session, number: str) -> tuple[dict[str, str], Rec
         if record
         else aeat_date(datetime.fromisoformat(str(row[1])).date()),
     }
-    return reference, Recipient.from_dict(json.loads(str(row[2])))
+    corrected = corrected_recipient(session, str(row[0]))
+    return reference, corrected or Recipient.from_dict(json.loads(str(row[2])))
 
 
 def _original_reference(session: Session, number: str) -> dict[str, str]:

@@ -67,9 +67,14 @@ def _alta(parent: ET.Element, record: FiscalRecord) -> None:
     alta = _sf(parent, "RegistroAlta")
     _sf(alta, "IDVersion", "1.0")
     _invoice_id(_sf(alta, "IDFactura"), record.issuer_nif, record.number, record.issued_on)
-    _sf(alta, "NombreRazonEmisor", record.issuer_name)
-    _sf(alta, "TipoFactura", record.invoice_type)
     body = record.body
+    _sf(alta, "NombreRazonEmisor", record.issuer_name)
+    correction = body.get("correction")
+    if correction is not None:  # a subsanación: RechazoPrevio X or S, or absent (N)
+        _sf(alta, "Subsanacion", "S")
+        if correction.get("rechazo_previo"):
+            _sf(alta, "RechazoPrevio", correction["rechazo_previo"])
+    _sf(alta, "TipoFactura", record.invoice_type)
     if body.get("rectification"):
         _sf(alta, "TipoRectificativa", body["rectification"])
     _references(alta, "FacturasRectificadas", "IDFacturaRectificada", body.get("rectified"))
