@@ -13,9 +13,11 @@ waits long for the write lock.
    products and customers, from the count and sum of the ids the till holds) is read again
    and compared row by row with the till: only rows that differ are written, rows the shop
    no longer has are deleted. The first pull (or ``full=True``) reads every range.
-3. Products and customers changed since the last watermark (minus ``OVERLAP``; ids already
-   seen with the same ``date_upd`` are skipped) are read again, with the combinations of
-   those products and the groups of those customers.
+3. Products, customers and customers' addresses changed since the last watermark (minus
+   ``OVERLAP``; ids already seen with the same ``date_upd`` are skipped) are read again, with
+   the combinations of those products and the groups of those customers. A followed kind
+   without a watermark yet (a first pull, a store just migrated) starts one from the newest
+   ``date_upd`` the till holds.
 4. When the configuration or currencies changed, the configuration snapshot is stored in
    ``catalog_sync_state`` as ``config.<KEY>`` (``config.PS_ROUND_TYPE``,
    ``config.currency_precision``…).
@@ -39,12 +41,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import Cancelled
 from app.events import Changes
-from app.sync.push import RoundTripCounter
+from app.sale.price_inputs import WALK_IN_KEY
+from app.sync.push import COUNTER_CUSTOMER_EMAIL, RoundTripCounter
 from app.till import catalog as till_catalog
 from app.till import models_catalog as tm
 from app.till.models import TillBase
 from app.till.store import TillStore
-from connectors.prestashop.catalog_reads import BUCKET, CatalogReader, Row
+from connectors.prestashop.catalog_reads import BUCKET, CatalogReader, Row, WalkIn
 from connectors.prestashop.shop import ShopInfo
 
 logger = logging.getLogger(__name__)
@@ -97,11 +100,17 @@ KINDS: tuple[TillKind, ...] = (
     TillKind("group_reductions", tm.CatalogGroupReduction, changes=Changes(prices=True)),
     TillKind("customers", tm.CatalogCustomer, "local", changes=Changes(customers=True)),
     TillKind("customer_groups", tm.CatalogCustomerGroup, changes=Changes(customers=True)),
+    TillKind("addresses", tm.CatalogAddress, "local", changes=Changes(customers=True)),
     TillKind("employees", tm.CatalogEmployee, changes=Changes(employees=True)),
     TillKind("categories", tm.CatalogCategory, changes=Changes(catalog=True)),
 )  # fmt: skip
 BY_KIND = {k.kind: k for k in KINDS}
-FOLLOWED = {"products": ("combinations", "id_product"), "customers": ("customer_groups", None)}
+# Kinds followed by date_upd → the kind read again with them, by which column (None: its key).
+FOLLOWED: dict[str, tuple[str, str | None] | None] = {
+    "products": ("combinations", "id_product"),
+    "customers": ("customer_groups", None),
+    "addresses": None,
+}
 # Kinds fingerprinted only: a change of combination_shops re-reads those combinations, of
 # attributes every combination (their labels), of configuration/currencies the config.
 ALSO = {"combinations": ("combination_shops",)}
@@ -164,7 +173,7 @@ def pull_catalog(
         state = load_state(store)
         full = full or state.get(LOADED_KEY) != shop_identity(shop)
         with engine.connect() as connection:
-            reader = CatalogReader(connection, shop, now or dt.datetime.now())
+            reader = CatalogReader(connection, shop, now or dt.datetime.now(), walk_in(state))
             run = _Pull(store, reader, state, full, cancel or (lambda: False))
             run.execute()
     finally:
@@ -194,6 +203,15 @@ def shop_identity(shop: ShopInfo) -> str:
     """Which shop (and language) the till's catalog was loaded from: another one (the
     connection settings changed) makes the next pull a full one."""
     return f"{shop.prefix}|{shop.id_shop}|{shop.id_lang}|{shop.name}"
+
+
+def walk_in(state: Mapping[str, str]) -> WalkIn:
+    """The walk-in customers of this till (``state``: :func:`load_state`)."""
+    chosen = state.get(WALK_IN_KEY, "").strip()
+    return WalkIn(
+        ids=(int(chosen),) if chosen.isdigit() and int(chosen) else (),
+        emails=(COUNTER_CUSTOMER_EMAIL,),
+    )
 
 
 def load_state(store: TillStore) -> dict[str, str]:
@@ -238,8 +256,7 @@ class _Pull:
             self._sync_buckets(kind)
         if not self.full:
             self._sync_followed(recent)
-        if self.full:
-            self._start_watermarks()
+        self._start_watermarks()
         if self.full or self.dirty & {"configuration", "currencies"}:
             self._sync_config()
         for name in self.reader.sources:
@@ -331,22 +348,27 @@ class _Pull:
         return (dt.datetime.fromisoformat(mark) if mark else None), seen
 
     def _sync_followed(self, found: Mapping[str, Mapping[int, dt.datetime]]) -> None:
-        for kind, (child, column) in FOLLOWED.items():
+        for kind, follower in FOLLOWED.items():
             watermark, seen = self._recent_state(kind)
             recent = found.get(kind, {})
             changed = sorted(i for i, moment in recent.items() if seen.get(i) != moment)
+            key = self.reader.sources[kind].key
             for ids in _chunks(changed, BUCKET * READ_BUCKETS):
                 self._check_cancel()
-                key = self.reader.sources[kind].key
                 rows = self.reader.rows(kind, ids=ids)
                 self._apply(BY_KIND[kind], rows, _Scope(key, ids=ids))
-                child_column = column or key
-                rows = self.reader.rows(child, column=child_column, ids=ids)
-                self._apply(BY_KIND[child], rows, _Scope(child_column, ids=ids))
+                if follower is not None:
+                    child, child_column = follower[0], follower[1] or key
+                    rows = self.reader.rows(child, column=child_column, ids=ids)
+                    self._apply(BY_KIND[child], rows, _Scope(child_column, ids=ids))
             self._save_watermark(kind, watermark, {**seen, **recent})
 
     def _start_watermarks(self) -> None:
+        """Watermarks from the till's own rows: every one after a full pull, else those of
+        the followed kinds that have none yet."""
         for kind in FOLLOWED:
+            if not self.full and self._recent_state(kind)[0] is not None:
+                continue
             table = BY_KIND[kind].table
             key, moment = list(table.primary_key.columns)[0], table.c.date_upd
             with self.store.read() as session:

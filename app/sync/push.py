@@ -26,7 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import ShopUnreachable
 from app.i18n import _
+from app.till.customers import local_customers
 from app.till.records import Ticket, TicketKind
+from app.till.store import TillStore
 from connectors.prestashop.engine import make_engine
 from connectors.prestashop.mostrador_tables import ensure_tables
 from connectors.prestashop.order_writer import write_sale
@@ -119,6 +121,22 @@ def with_counter_customer(ticket: Ticket) -> Ticket:
         lastname=COUNTER_CUSTOMER_NAME[1],
     )
     return replace(ticket, customer=counter)
+
+
+def with_local_contact(store: TillStore, ticket: object) -> object:
+    """``ticket`` with the phone and tax id of its customer when it is one taken at this till
+    (the ticket keeps only the name and e-mail; ``app.till.customers`` keeps the rest), for the
+    address the push creates for it."""
+    if not isinstance(ticket, Ticket):
+        return ticket
+    person = ticket.customer
+    if person.id_customer is not None or person.is_walk_in or not person.email:
+        return ticket
+    taken = [e for e in local_customers(store) if e.email == person.email]
+    if not taken or (person.phone, person.tax_id) == (taken[0].phone, taken[0].tax_id):
+        return ticket
+    contact = replace(person, phone=taken[0].phone, tax_id=taken[0].tax_id)
+    return replace(ticket, customer=contact)
 
 
 def _write(

@@ -28,7 +28,15 @@ from app.connection import ShopTarget
 from app.errors import Cancelled, MostradorError, ShopUnreachable, UserFacingError
 from app.events import Changes, EventBus
 from app.sync.catalog_pull import PullResult, pull_catalog
-from app.sync.push import PushOptions, PushRefused, PushStatus, ShopBusy, prepare_shop, push_ticket
+from app.sync.push import (
+    PushOptions,
+    PushRefused,
+    PushStatus,
+    ShopBusy,
+    prepare_shop,
+    push_ticket,
+    with_local_contact,
+)
 from app.till import outbox
 from app.till.store import TillStore
 from connectors.prestashop.shop import ShopInfo, open_shop
@@ -194,6 +202,7 @@ class SyncWorker:
 
     def _push_one(self, shop: ShopInfo, entry: outbox.OutboxEntry, ticket: object) -> str:
         try:
+            ticket = with_local_contact(self.store, ticket)
             result = self._push(self.engine, shop, ticket, self.settings.push_options)
         except PushRefused as error:
             outbox.mark_refused(self.store, entry.uuid, error.reason)

@@ -69,8 +69,9 @@ class CustomerEntry:
 
     def ticket_customer(self) -> TicketCustomer:
         return TicketCustomer(
-            self.id_customer, self.email, self.firstname, self.lastname, self.id_default_group
-        )
+            self.id_customer, self.email, self.firstname, self.lastname, self.id_default_group,
+            phone=self.phone, tax_id=self.tax_id,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.i18n import _
+from app.till.customer_addresses import invoice_address
 from app.till.customers import local_customers
 from app.till.errors import TicketNotFound, TicketRefused
 from app.till.invoice_rows import (
@@ -111,8 +112,9 @@ def known_recipient(store: TillStore, customer: TicketCustomer) -> Recipient | N
 
 def prefill_recipient(store: TillStore, customer: TicketCustomer) -> Recipient | None:
     """What the till knows of ``customer`` for an invoice: their last invoice's data, else
-    their company (or name) and the tax id taken at the counter; the address is then typed
-    (the catalog does not bring PrestaShop addresses). None for the walk-in customer."""
+    their PrestaShop address with a tax id (pulled with the catalog), else their company (or
+    name) and the tax id taken at the counter, the address then typed. None for the walk-in
+    customer."""
     if customer.is_walk_in:
         return None
     with store.read() as session:
@@ -121,6 +123,9 @@ def prefill_recipient(store: TillStore, customer: TicketCustomer) -> Recipient |
             return last
         company = ""
         if customer.id_customer is not None:
+            address = invoice_address(session, customer.id_customer)
+            if address is not None:
+                return address.recipient()
             found = session.get(CatalogCustomer, customer.id_customer)
             company = found.company if found is not None else ""
     name = company or f"{customer.firstname} {customer.lastname}".strip()

@@ -1,9 +1,7 @@
 """SQL of the VERI*FACTU corrections step (subsanación); never edited once released.
 
-NOT REGISTERED YET in ``migrations.py`` (another helper owns it): register it as the next step,
-``Migration(<next>, 1, "VERI*FACTU corrections", CORRECTIONS)``. It is the one step that is not
-expand-only, and ``tests/integration/test_till_migrations.py::test_migrations_are_expand_only``
-must exempt it:
+Step 10 in ``migrations.py``. It is the one step that is not expand-only (the expand-only test
+exempts it by name; ``tests/integration/test_verifactu_corrections.py`` checks what it keeps):
 
 A corrected record (``Subsanacion``) is a NEW registration record of the SAME invoice (same
 issuer, number and date), chained after the last record like any other. Step 7 declared

@@ -25,7 +25,9 @@ from sqlalchemy import Connection, Engine
 from app import __version__
 from app.i18n import _
 from app.till.errors import NotATillStore, StoreTooNew
+from app.till.migration_addresses import ADDRESSES
 from app.till.migration_catalog import CATALOG
+from app.till.migration_corrections import CORRECTIONS
 from app.till.migration_invoices import INVOICES
 from app.till.migration_signin import APPROVALS, CATEGORIES, SIGNIN
 from app.till.migration_steps import LEDGER, PARKED
@@ -53,6 +55,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, 1, "discount approvals", APPROVALS),
     Migration(7, 1, "VERI*FACTU records", VERIFACTU),
     Migration(8, 1, "full invoices", INVOICES),
+    Migration(9, 1, "customers' addresses", ADDRESSES),
+    Migration(10, 1, "VERI*FACTU corrections", CORRECTIONS),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS till_schema (

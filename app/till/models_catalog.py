@@ -1,4 +1,5 @@
-"""Typed mapping of the till's catalog cache (DDL: ``migration_catalog.py`` and ``_signin.py``).
+"""Typed mapping of the till's catalog cache (DDL: ``migration_catalog.py``, ``_signin.py``
+and ``_addresses.py``).
 
 Keys are PrestaShop ids; prices are PrestaShop's 6-decimal values (tax excluded, default
 currency) stored as micro-units. The FTS5 ``catalog_search`` table is not mapped: triggers keep
@@ -130,6 +131,25 @@ class CatalogCustomer(TillBase):
     id_default_group: Mapped[int]
     active: Mapped[bool] = mapped_column(Boolean)
     deleted: Mapped[bool] = mapped_column(Boolean)
+    date_upd: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CatalogAddress(TillBase):
+    """A customer's address as PrestaShop holds it (DDL: ``migration_addresses.py``)."""
+
+    __tablename__ = "catalog_addresses"
+    id_address: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_customer: Mapped[int]
+    company: Mapped[Str]
+    firstname: Mapped[Str]
+    lastname: Mapped[Str]
+    dni: Mapped[Str]  # PrestaShop's "identification number" (a Spanish NIF / NIE)
+    vat_number: Mapped[Str]
+    address1: Mapped[Str]
+    address2: Mapped[Str]
+    postcode: Mapped[Str]
+    city: Mapped[Str]
+    country_iso: Mapped[Str]  # ISO 3166-1 alpha-2, '' if the country is unknown
     date_upd: Mapped[datetime | None] = mapped_column(DateTime)
 
 

@@ -99,6 +99,8 @@ class TicketCustomer:
     lastname: str
     id_default_group: int
     is_walk_in: bool = False
+    phone: str = ""  # of a customer taken at the till: sent on the address the push creates
+    tax_id: str = ""  # likewise, as the address's dni
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ scoped to the till's shop and language, with its key and the columns that finger
 * :meth:`~CatalogReader.fingerprints`: one ``UNION ALL`` query answering "what changed?":
   per kind, row count and checksum (``SUM(CRC32(CONCAT_WS(…)))``; on SQLite the same CRC32
   through a Python function) of each whole table or of each range of ``BUCKET`` ids, plus
-  the ids whose ``date_upd`` is recent (products, customers);
+  the ids whose ``date_upd`` is recent (products, customers, addresses);
 * :meth:`~CatalogReader.rows`: the rows of a kind in a key range, or for some ids;
 * :meth:`~CatalogReader.config_snapshot`: the configuration keys pricing and sales need.
 """
@@ -91,6 +91,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class WalkIn:
+    """The walk-in customers (the till's, by id; the push's counter customer, by e-mail):
+    their addresses are the shop's own, never a recipient's, and are not read."""
+
+    ids: tuple[int, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Fingerprints:
     """Per kind, ``{bucket: (count, checksum)}``; per followed kind, ``{id: date_upd}``."""
 
@@ -101,10 +110,12 @@ class Fingerprints:
 class CatalogReader:
     """Reads the catalog of ``shop`` on ``connection`` (owned by the caller)."""
 
-    def __init__(self, connection: Connection, shop: ShopInfo, now: dt.datetime) -> None:
+    def __init__(
+        self, connection: Connection, shop: ShopInfo, now: dt.datetime, walk_in: WalkIn = WalkIn()
+    ) -> None:
         self.connection = connection
         self.shop = shop
-        self.sources = {s.kind: s for s in _sources(shop.models, shop, now)}
+        self.sources = {s.kind: s for s in _sources(shop.models, shop, now, walk_in)}
         self._labels: dict[int, tuple[int, int, str]] | None = None
         if connection.dialect.name == "sqlite":
             raw = connection.connection.driver_connection
@@ -278,7 +289,7 @@ def _text(column: Any) -> ColumnElement[Any]:
 # --------------------------------------------------------------------------- the sources
 
 
-def _sources(m: ShopModels, shop: ShopInfo, now: dt.datetime) -> list[Source]:
+def _sources(m: ShopModels, shop: ShopInfo, now: dt.datetime, walk_in: WalkIn) -> list[Source]:
     return [
         _products(m, shop),
         *_combinations(m, shop),
@@ -286,6 +297,7 @@ def _sources(m: ShopModels, shop: ShopInfo, now: dt.datetime) -> list[Source]:
         _specific_prices(m, shop, now),
         *_pricing(m, shop),
         *_people(m, shop),
+        _addresses(m, shop, walk_in),
         _categories(m, shop),
         _attributes(m, shop),
         *_configuration(m),
@@ -416,12 +428,17 @@ def _small(kind: str, columns: Columns, key: str, base: Select[Any]) -> Source:
     return Source(kind, columns, key, base, list(columns.values()), single=True)
 
 
-def _people(m: ShopModels, shop: ShopInfo) -> list[Source]:
-    c, cg, e, es = m.Customer, m.CustomerGroup, m.Employee, m.EmployeeShop
+def _visible_customers(m: ShopModels, shop: ShopInfo) -> ColumnElement[bool]:
+    c = m.Customer
     scope = (
         c.id_shop_group == shop.id_shop_group if shop.share_customer else c.id_shop == shop.id_shop
     )
-    visible = and_(scope, c.active == true(), c.deleted == false())
+    return and_(scope, c.active == true(), c.deleted == false())
+
+
+def _people(m: ShopModels, shop: ShopInfo) -> list[Source]:
+    c, cg, e, es = m.Customer, m.CustomerGroup, m.Employee, m.EmployeeShop
+    visible = _visible_customers(m, shop)
     names = ("id_customer", "email", "firstname", "lastname", "id_default_group", "active",
              "deleted", "date_upd")  # fmt: skip
     customers: Columns = {n: getattr(c, n) for n in names}
@@ -442,6 +459,31 @@ def _people(m: ShopModels, shop: ShopInfo) -> list[Source]:
         Source("customer_groups", groups, "id_customer", group_base, list(groups.values())),
         _small("employees", employees, "id_employee", employee_base),
     ]  # fmt: skip
+
+
+def _addresses(m: ShopModels, shop: ShopInfo, walk_in: WalkIn) -> Source:
+    """The addresses of the customers the till sees (active, not deleted), with the ISO code
+    of their country; followed by ``date_upd`` like the customers."""
+    a, c, co = m.Address, m.Customer, m.Country
+    tally = (
+        select()
+        .select_from(a)
+        .join(c, c.id_customer == a.id_customer)
+        .where(_visible_customers(m, shop), a.active == true(), a.deleted == false())
+    )
+    if walk_in.ids:
+        tally = tally.where(a.id_customer.not_in(walk_in.ids))
+    if walk_in.emails:
+        tally = tally.where(c.email.not_in(walk_in.emails))
+    columns: Columns = {
+        "id_address": a.id_address, "id_customer": a.id_customer, "company": _text(a.company),
+        "firstname": a.firstname, "lastname": a.lastname, "dni": _text(a.dni),
+        "vat_number": _text(a.vat_number), "address1": a.address1,
+        "address2": _text(a.address2), "postcode": _text(a.postcode), "city": a.city,
+        "country_iso": _text(co.iso_code), "date_upd": a.date_upd,
+    }  # fmt: skip
+    base = tally.outerjoin(co, co.id_country == a.id_country)
+    return Source("addresses", columns, "id_address", base, changed=a.date_upd, tally=tally)
 
 
 def _categories(m: ShopModels, shop: ShopInfo) -> Source:

@@ -86,7 +86,8 @@ def _new_customer(shop: ShopInfo, ticket: Ticket, ctx: SaleContext, who: Parties
 
 def _new_address(shop: ShopInfo, ticket: Ticket, ctx: SaleContext, who: Parties) -> Insert:
     """The shop's own address, for a customer taken at the counter (taxes of the shop's
-    country, FACTS.md §3)."""
+    country, FACTS.md §3), with the customer's phone and tax id (``dni``) when the till took
+    them."""
     config, person, when = ctx.config, ticket.customer, ticket.created_at
     values = row(
         shop, "address", id_country=shop.id_country,
@@ -95,8 +96,9 @@ def _new_address(shop: ShopInfo, ticket: Ticket, ctx: SaleContext, who: Parties)
         lastname=person.lastname, firstname=person.firstname,
         address1=config.get("PS_SHOP_ADDR1") or "-", address2=config.get("PS_SHOP_ADDR2") or "",
         postcode=config.get("PS_SHOP_CODE") or "", city=config.get("PS_SHOP_CITY") or "-",
-        other="", phone=config.get("PS_SHOP_PHONE") or "", phone_mobile="", vat_number="",
-        dni="", date_add=when, date_upd=when, active=True, deleted=False,
+        other="", phone=person.phone or config.get("PS_SHOP_PHONE") or "", phone_mobile="",
+        vat_number="", dni="".join(person.tax_id.split())[:16], date_add=when, date_upd=when,
+        active=True, deleted=False,
     )  # fmt: skip
     return Insert(table_of(shop, "address"), (values,), ref="address")
 

@@ -206,7 +206,7 @@ def test_a_deactivated_customer_leaves_the_till(pulled: Pulled) -> None:
     execute(engine, "UPDATE {p}customer SET active = 0, date_upd = :now WHERE id_customer = 3",
             now=dt.datetime.now().replace(microsecond=0))  # fmt: skip
     result = pull_catalog(engine, shop, store)
-    assert dict(result.deleted) == {"customers": 1, "customer_groups": 1}
+    assert dict(result.deleted) == {"customers": 1, "customer_groups": 1, "addresses": 1}
     with store.read() as session:
         assert session.get(tm.CatalogCustomer, 3) is None
 

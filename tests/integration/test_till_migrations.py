@@ -17,6 +17,7 @@ from app.till import models_catalog  # noqa: F401  (maps the catalog tables)
 from app.till.cash_drawer import open_cash_session
 from app.till.catalog import search, upsert
 from app.till.errors import NotATillStore, StoreTooNew
+from app.till.migration_corrections import CORRECTIONS
 from app.till.migrations import MIGRATIONS
 from app.till.models import TillBase
 from app.till.models_catalog import CatalogProduct
@@ -230,6 +231,11 @@ _EXPAND = re.compile(
 
 @pytest.mark.parametrize("migration", MIGRATIONS, ids=lambda m: f"v{m.version}")
 def test_migrations_are_expand_only(migration: object) -> None:
+    if migration.statements is CORRECTIONS:  # type: ignore[attr-defined]
+        # The one rebuild: SQLite cannot drop step 7's UNIQUE in place. Same columns (+1
+        # nullable), rows and triggers: tests/integration/test_verifactu_corrections.py.
+        assert migration.version == 10  # type: ignore[attr-defined]
+        return
     for statement in migration.statements:  # type: ignore[attr-defined]
         assert _EXPAND.match(statement), statement
         head = statement.split("BEGIN", 1)[0] if "TRIGGER" in statement[:30] else statement
