@@ -17,14 +17,18 @@ figures measured here do not depend on that). Till orders (module ``mostrador``)
 Measured through the ERP's own functions, as the screens call them: the first page of the
 orders list (unfiltered, and filtered by state, by payment and by till), a deeper page
 (keyset), one order's details, and sales by day over the last 365 days (with and without the
-comparison with the previous period). Each is run ``--rounds`` times after one warm-up;
-p50 / p95 / max are printed.
+comparison with the previous period) from the summary table ``ps_mostrador_sales_day``, warm
+(nothing new) and cold (a new order and a new history row on an older order before each call),
+and the raw query over the orders for comparison. Each is run ``--rounds`` times (warm cases
+after one warm-up); p50 / p95 / max are printed, with the summary's full build time and the
+load average before and after. The rows the cold cases add are deleted at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -32,7 +36,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -264,10 +268,30 @@ def measure(running: MariaDBServer, rounds: int) -> None:
     ctx = open_erp(target, id_employee=1)
     try:
         _counts(ctx)
+        _load()
+        _summary_build(ctx)
         for name, call in _cases(ctx):
             _report(name, _timings(call, rounds))
+        for name, call in _cold_cases(ctx):
+            _report(name, _cold_timings(ctx, call, rounds))
+        _load()
     finally:
+        _forget_bench_rows(ctx)
         ctx.close()
+
+
+def _load() -> None:
+    one, five, fifteen = os.getloadavg()
+    print(f"load average {one:.2f} {five:.2f} {fifteen:.2f}", flush=True)
+
+
+def _summary_build(ctx: Any) -> None:
+    """The first full build of the sales-by-day summary (what "Recalculate" costs)."""
+    from connectors.prestashop.erp_sales_day import ensure_sales_day, refresh
+
+    ensure_sales_day(ctx.engine, PREFIX)
+    done = refresh(ctx.engine, ctx.shop, full=True)
+    print(f"sales-by-day summary full build: {done.days:,} days in {done.seconds:.2f} s")
 
 
 def _counts(ctx: Any) -> None:
@@ -302,7 +326,74 @@ def _cases(ctx: Any) -> list[tuple[str, Callable[[], object]]]:
         ("order details", lambda: order_details(ctx, first.rows[0].id_order)),
         ("sales by day, 365 days", lambda: run_report(ctx, year)),
         ("sales by day, 365 days + previous", lambda: run_report(ctx, _compare(year))),
+        ("sales by day, raw query (no summary)", lambda: _raw_days(ctx, year)),
     ]  # fmt: skip
+
+
+def _raw_days(ctx: Any, request: Any) -> object:
+    from sqlalchemy.orm import Session
+
+    from connectors.prestashop.erp_reports import by_period
+
+    start = datetime.combine(request.date_from, datetime.min.time())
+    with Session(ctx.engine) as session:
+        return by_period(session, ctx.shop, start, start + timedelta(days=365), "day")
+
+
+def _cold_cases(ctx: Any) -> list[tuple[str, Callable[[], object]]]:
+    from app.erp.reports import ReportRequest, run_report
+
+    today = date.today()
+    year = ReportRequest("day", today - timedelta(days=364), today)
+    return [
+        ("sales by day, 365 days, cold", lambda: run_report(ctx, year)),
+        ("sales by day, 365 + previous, cold", lambda: run_report(ctx, _compare(year))),
+    ]
+
+
+def _new_rows(ctx: Any) -> None:
+    """What a busy shop adds between two reports: a new order (dated now) and a new history
+    row on an order of months ago (same state: the figures stay comparable)."""
+    with ctx.engine.begin() as conn:
+        columns = [
+            r[0] for r in conn.exec_driver_sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                f"DATABASE() AND table_name = '{PREFIX}orders' ORDER BY ordinal_position"
+            )
+        ]  # fmt: skip
+        values = [
+            {"id_order": "NULL", "reference": "'BENCHNEW'", "date_add": "NOW()",
+             "date_upd": "NOW()"}.get(c, c) for c in columns
+        ]  # fmt: skip
+        conn.exec_driver_sql(
+            f"INSERT INTO {PREFIX}orders ({', '.join(columns)}) SELECT {', '.join(values)} "
+            f"FROM {PREFIX}orders WHERE id_order = 5000"
+        )
+        conn.exec_driver_sql(
+            f"INSERT INTO {PREFIX}order_history (id_employee, id_order, id_order_state, date_add)"
+            f" SELECT 0, id_order, current_state, NOW() FROM {PREFIX}orders"
+            " WHERE id_order = 505000"
+        )
+
+
+def _forget_bench_rows(ctx: Any) -> None:
+    """Take the rows the cold cases added out again (the data dir is reused)."""
+    with ctx.engine.begin() as conn:
+        conn.exec_driver_sql(f"DELETE FROM {PREFIX}orders WHERE reference = 'BENCHNEW'")
+        conn.exec_driver_sql(
+            f"DELETE FROM {PREFIX}order_history WHERE id_order = 505000 AND id_employee = 0 "
+            "AND date_add > NOW() - INTERVAL 1 DAY"
+        )
+
+
+def _cold_timings(ctx: Any, call: Callable[[], object], rounds: int) -> list[float]:
+    found = []
+    for _ in range(rounds):
+        _new_rows(ctx)
+        started = time.perf_counter()
+        call()
+        found.append((time.perf_counter() - started) * 1000)
+    return found
 
 
 def _filtered(ctx: Any, filters: dict[str, object]) -> object:

@@ -9,12 +9,17 @@ demo shop and removed afterwards. Each case runs ``--repeat`` times through
 ``app.erp.products.product_page`` (what the list calls on its worker: one transaction, the
 page and the tax rules) and prints p50/p95 in milliseconds: the first page, a later keyset
 page, a search by a word of the names, by an EAN13 (a product's and a combination's), by a
-reference prefix, a rare word, and filters (category, out of stock).
+reference prefix, a rare word, and filters (category, out of stock); the same searches on
+PrestaShop's tables without our search tables ("raw"), and "cold" searches, each right after a
+product was saved as PrestaShop does, with the once-a-minute refresh due. First it times the
+full build of the search tables (when they are not built yet) and the refresh with nothing
+changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -23,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -32,9 +38,11 @@ from sqlalchemy import text  # noqa: E402
 
 from app.erp.context import ErpContext  # noqa: E402
 from app.erp.listing import ListQuery  # noqa: E402
-from app.erp.products import product_page  # noqa: E402
+from app.erp.products import _SEARCHED, product_page, search_ready  # noqa: E402
+from connectors.prestashop import erp_products as ep  # noqa: E402
 from connectors.prestashop.demo_shop import build_demo_shop  # noqa: E402
 from connectors.prestashop.engine import make_engine  # noqa: E402
+from connectors.prestashop.erp_product_search import refresh  # noqa: E402
 from connectors.prestashop.shop import open_shop  # noqa: E402
 from tests.support.mariadb import start_mariadb  # noqa: E402
 
@@ -100,19 +108,92 @@ def cases(ctx: ErpContext, s: dict[str, str]) -> list[tuple[str, Callable[[], ob
     ]
 
 
+def raw_cases(ctx: ErpContext, s: dict[str, str]) -> list[tuple[str, Callable[[], object]]]:
+    """The same searches straight on PrestaShop's tables (what a user without CREATE gets)."""
+
+    def page(typed: str) -> Callable[[], object]:
+        def run() -> object:
+            with ctx.engine.begin() as conn:
+                found = ep.product_page(conn, ctx.shop, ep.ProductFilter(typed), None, PAGE + 1)
+            return type("Result", (), {"rows": found[:PAGE]})()
+
+        return run
+
+    return [
+        (f"raw: word {s['word']!r}", page(s["word"])),
+        ("raw: product EAN13", page(s["ean"])),
+        ("raw: combination EAN13", page(s["combo"])),
+        ("raw: rare word 'zzzq'", page("zzzq")),
+    ]
+
+
+Cold = Callable[[], tuple[float, Any]]
+
+
+def cold_cases(ctx: ErpContext, s: dict[str, str]) -> list[tuple[str, Cold]]:
+    """A search when the refresh is due, right after PrestaShop saved a product."""
+
+    def page(typed: str) -> Cold:
+        def run() -> tuple[float, Any]:
+            with ctx.engine.begin() as conn:
+                conn.execute(text("UPDATE ps_product SET date_upd = NOW() WHERE id_product = 777"))
+            _SEARCHED.clear()  # as a minute after the last refresh
+            started = time.perf_counter()
+            result = product_page(ctx, ListQuery(typed), None, PAGE)
+            return started, result
+
+        return run
+
+    return [
+        ("cold: product EAN13", page(s["ean"])),
+        (f"cold: word {s['word']!r}", page(s["word"])),
+    ]
+
+
+def search_build(ctx: ErpContext) -> None:
+    started = time.perf_counter()
+    assert search_ready(ctx)
+    print(f"search tables, first full build: {time.perf_counter() - started:.1f} s")
+    with ctx.engine.connect() as conn:
+        for name in ("search", "word"):
+            count = conn.execute(text(f"SELECT COUNT(*) FROM ps_mostrador_product_{name}"))
+            print(f"  ps_mostrador_product_{name}: {count.scalar():,} rows")
+    timings = []
+    for _ in range(10):
+        began = time.perf_counter()
+        refresh(ctx.engine, ctx.shop)
+        timings.append((time.perf_counter() - began) * 1000)
+    print(f"refresh, nothing changed: p50 {statistics.median(timings):.1f} ms, "
+          f"max {max(timings):.1f} ms")  # fmt: skip
+
+
 def measure(ctx: ErpContext, repeat: int) -> None:
-    print(f"\n{'case':<34} {'rows':>5} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, run in cases(ctx, samples(ctx)):
+    print("load average %.2f %.2f %.2f" % os.getloadavg())
+    search_build(ctx)
+    print(f"\n{'case':<34} {'rows':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    s = samples(ctx)
+    for name, run in [*cases(ctx, s), *raw_cases(ctx, s)]:
         run()  # warm
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
             result = run()
             timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        rows = len(getattr(result, "rows", ()))
-        print(f"{name:<34} {rows:>5} {statistics.median(timings):>8.1f} {p95:>8.1f}")
+        _line(name, len(getattr(result, "rows", ())), timings)
+    for name, cold in cold_cases(ctx, s):
+        timings = []
+        for _ in range(repeat):
+            began, answer = cold()
+            timings.append((time.perf_counter() - began) * 1000)
+        _line(name, len(answer.rows), timings)
+    print("load average %.2f %.2f %.2f" % os.getloadavg())
+
+
+def _line(name: str, rows: int, timings: list[float]) -> None:
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    print(f"{name:<34} {rows:>5} {statistics.median(timings):>8.1f} {p95:>8.1f} "
+          f"{timings[-1]:>8.1f}", flush=True)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

@@ -12,11 +12,15 @@ excluded one plus taxes, rounded to the currency's precision.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.erp.context import ErpContext
 from app.erp.listing import Key, ListQuery, Page, page_of
@@ -25,11 +29,16 @@ from app.i18n import _
 from app.sale.rounding import PRICE_DECIMALS, ps_round
 from app.sale.taxes import NO_TAX, TaxAddress, TaxCalculator, TaxRule, tax_calculator
 from connectors.prestashop import erp_product_options as opt
+from connectors.prestashop import erp_product_search as search
 from connectors.prestashop import erp_products as ep
 from connectors.prestashop.erp_products import ProductFilter, ProductRecord, ProductValues
 
 __all__ = ["ProductRecord", "ProductValues"]
 
+logger = logging.getLogger(__name__)
+_SEARCH_LOCK = threading.Lock()
+_SEARCHED: dict[tuple[Engine, int, int], float] = {}  # → monotonic time of the last refresh
+_NO_SEARCH: set[tuple[Engine, int, int]] = set()  # the tables cannot be created there
 EAN13_LENGTH = 13
 REFERENCE_MAX = 64
 NAME_MAX = 128
@@ -102,14 +111,46 @@ def product_filter(query: ListQuery) -> ProductFilter:
 def product_page(
     ctx: ErpContext, query: ListQuery, after: Key | None, limit: int
 ) -> Page[ProductItem]:
-    """A keyset page of the products list (``app/erp/listing.py`` protocol)."""
+    """A keyset page of the products list (``app/erp/listing.py`` protocol); a search goes
+    through the search tables when they can be kept (:func:`search_ready`)."""
+    indexed = bool(query.text.strip()) and search_ready(ctx)
     with ctx.engine.begin() as conn:
         rows = ep.product_page(
-            conn, ctx.shop, product_filter(query), int(after[0]) if after else None, limit + 1
-        )
+            conn, ctx.shop, product_filter(query), int(after[0]) if after else None, limit + 1,
+            indexed=indexed,
+        )  # fmt: skip
         book = _tax_book(conn, ctx)
     items = [_item(r, book) for r in rows]
     return page_of(items, limit, lambda item: (item.id_product,))
+
+
+def search_ready(ctx: ErpContext, *, full: bool = False) -> bool:
+    """The search tables exist and were refreshed within the last ``REFRESH_SECONDS`` (a
+    refresh runs now when due: the first one builds them). False, logged, when the database
+    user may not create them or the refresh failed: the search then reads PrestaShop's tables."""
+    key = (ctx.engine, ctx.shop.id_shop, ctx.shop.id_lang)
+    with _SEARCH_LOCK:
+        if key in _NO_SEARCH:
+            return False
+        if not full and time.monotonic() - _SEARCHED.get(key, -1e9) < search.REFRESH_SECONDS:
+            return True
+        try:
+            search.ensure_product_search(ctx.engine, ctx.shop.prefix)
+        except DBAPIError as error:
+            logger.warning("no product search tables (%s): searches read the catalog", error.orig)
+            _NO_SEARCH.add(key)
+            return False
+        try:
+            done = search.refresh(ctx.engine, ctx.shop, full=full)
+        except DBAPIError as error:
+            logger.warning("product search tables not refreshed, reading the catalog: %s",
+                           error.orig)  # fmt: skip
+            return False
+        _SEARCHED[key] = time.monotonic()
+    if done.full or done.seconds > 1:
+        logger.info("product search tables: %d products in %.1f s (full: %s)", done.products,
+                    done.seconds, done.full)  # fmt: skip
+    return True
 
 
 def _item(r: ep.ProductListRow, book: TaxBook) -> ProductItem:

@@ -13,22 +13,28 @@ credit slips dated by the slip. Net = sales − refunds (tax included).
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.erp.context import ErpContext
 from app.erp.orders import ensure_own_tables
 from app.i18n import _
 from connectors.prestashop import erp_reports as sql
+from connectors.prestashop import erp_sales_day as sales_day
 from connectors.prestashop.erp_orders import employee_names
 from connectors.prestashop.erp_reports import Figure
 
 ReportKind = Literal["day", "hour", "product", "category", "employee", "payment", "till"]
+_Source = ReportKind | Literal["day_summary"]  # sales by day read from the summary table
 KINDS: tuple[ReportKind, ...] = (
     "day",
     "hour",
@@ -40,6 +46,9 @@ KINDS: tuple[ReportKind, ...] = (
 )
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+logger = logging.getLogger(__name__)
+_SUMMARY_LOCK = threading.Lock()
+_SUMMARY: dict[Engine, bool] = {}  # engine → its summary tables exist (False: cannot create)
 
 
 def kind_title(kind: ReportKind) -> str:
@@ -102,14 +111,17 @@ class Report:
 
 
 def run_report(ctx: ErpContext, request: ReportRequest) -> Report:
-    ensure_own_tables(ctx)
+    _own_tables(ctx)
+    kind: _Source = request.kind
+    if kind == "day" and refresh_sales_days(ctx):
+        kind = "day_summary"
     with Session(ctx.engine) as session:
-        rows = _rows(session, ctx, request.kind, request.date_from, request.date_to)
+        rows = _rows(session, ctx, kind, request.date_from, request.date_to)
         previous: list[ReportRow] | None = None
         start = end = None
         if request.compare:
             start, end = request.previous()
-            previous = _rows(session, ctx, request.kind, start, end)
+            previous = _rows(session, ctx, kind, start, end)
     if previous is None:
         return Report(request, tuple(rows), _total(rows), None, None, None)
     before = _total(previous)
@@ -118,27 +130,78 @@ def run_report(ctx: ErpContext, request: ReportRequest) -> Report:
     return Report(request, tuple(rows), total, before, start, end)
 
 
+def _own_tables(ctx: ErpContext) -> None:
+    """The till table the till report joins; a user who may not create tables still gets
+    the reports when a till created it (MariaDB checks CREATE even for IF NOT EXISTS)."""
+    try:
+        ensure_own_tables(ctx)
+    except DBAPIError as error:
+        logger.warning("Mostrador's tables not ensured: %s", error.orig)
+
+
+def refresh_sales_days(ctx: ErpContext, *, full: bool = False) -> bool:
+    """Bring the sales-by-day summary up to date; False when it cannot be used here (the
+    database user may not create our table, or the refresh failed: logged, and the report
+    reads the orders themselves)."""
+    if not _summary_tables(ctx):
+        return False
+    try:
+        done = sales_day.refresh(ctx.engine, ctx.shop, full=full)
+    except DBAPIError as error:
+        logger.warning("sales-by-day summary not refreshed, reading the orders: %s", error.orig)
+        return False
+    if done.full or done.seconds > 1:
+        logger.info("sales-by-day summary: %d days in %.1f s (full: %s)", done.days,
+                    done.seconds, done.full)  # fmt: skip
+    return True
+
+
+def recalculate_sales_days(ctx: ErpContext) -> bool:
+    """Rebuild every day of the summary ("Recalculate"); False when there is no summary."""
+    return refresh_sales_days(ctx, full=True)
+
+
+def _summary_tables(ctx: ErpContext) -> bool:
+    with _SUMMARY_LOCK:
+        if ctx.engine not in _SUMMARY:
+            try:
+                sales_day.ensure_sales_day(ctx.engine, ctx.shop.prefix)
+                _SUMMARY[ctx.engine] = True
+            except DBAPIError as error:
+                logger.warning(
+                    "no sales-by-day summary (cannot create %smostrador_sales_day: %s): "
+                    "day reports read the orders",
+                    ctx.shop.prefix,
+                    error.orig,
+                )
+                _SUMMARY[ctx.engine] = False
+        return _SUMMARY[ctx.engine]
+
+
 def _rows(
-    session: Session, ctx: ErpContext, kind: ReportKind, first: date, last: date
+    session: Session, ctx: ErpContext, kind: _Source, first: date, last: date
 ) -> list[ReportRow]:
     start = datetime.combine(first, time())
     end = datetime.combine(last + timedelta(days=1), time())
     figures = _FETCH[kind](session, ctx, start, end)
-    if kind == "day":
+    if kind in ("day", "day_summary"):
         figures = _every_day(figures, first, last)
     elif kind == "employee":
         figures = _named_employees(session, ctx, figures)
     elif kind == "till":
         figures = [_web_till(f) for f in figures]
     rows = [_row(f, with_margin=kind in ("product", "category")) for f in figures]
-    if kind not in ("day", "hour"):
+    if kind not in ("day", "day_summary", "hour"):
         rows.sort(key=lambda r: (-r.net_tax_incl, r.label))
     return rows
 
 
 _Fetch = Callable[[Session, ErpContext, datetime, datetime], list[Figure]]
-_FETCH: dict[ReportKind, _Fetch] = {
+_FETCH: dict[_Source, _Fetch] = {
     "day": lambda s, c, a, b: sql.by_period(s, c.shop, a, b, "day"),
+    "day_summary": lambda s, c, a, b: sales_day.read_days(
+        s, c.shop, a.date(), b.date() - timedelta(days=1)
+    ),
     "hour": lambda s, c, a, b: sql.by_period(s, c.shop, a, b, "hour"),
     "product": lambda s, c, a, b: sql.by_line_group(s, c.shop, a, b, "product"),
     "category": lambda s, c, a, b: sql.by_line_group(s, c.shop, a, b, "category"),

@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, column, select
 from sqlalchemy import table as sql_table
 
+from connectors.prestashop import erp_product_search as search
 from connectors.prestashop.erp_products import ensure_stock_row, new_id, touch_product
 from connectors.prestashop.erp_stock import (
     attribute_labels,
@@ -103,6 +104,7 @@ def update_combinations(
         )  # fmt: skip
     targets = {(id_product, e.id_product_attribute): e.quantity for e in edits}
     set_quantities(conn, shop, targets, id_employee)
+    search.index_products(conn, shop, [id_product])
     return touch_product(conn, shop, id_product)
 
 
@@ -149,6 +151,7 @@ def create_combination(
         _became_combinations(conn, shop, id_product, id_pa)
     sync_parent(conn, shop, id_product)
     touch_product(conn, shop, id_product)
+    search.index_products(conn, shop, [id_product])
     return id_pa
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, CursorResult, and_, func, or_, select, union
 
+from connectors.prestashop import erp_product_search as search
 from connectors.prestashop.erp_suppliers import check_unchanged, language_ids, shop_now, table
 from connectors.prestashop.order_lines import row
 from connectors.prestashop.shop import ShopInfo
@@ -86,19 +87,29 @@ class ProductRecord:
 
 
 def product_page(
-    conn: Connection, shop: ShopInfo, flt: ProductFilter, after: int | None, limit: int
-) -> list[ProductListRow]:
+    conn: Connection, shop: ShopInfo, flt: ProductFilter, after: int | None, limit: int,
+    *, indexed: bool = False,
+) -> list[ProductListRow]:  # fmt: skip
     """Up to ``limit`` products matching ``flt`` with ``id_product > after``, by id.
 
     A code (a term with a digit) is looked up first on its own (:func:`code_matches`); words
-    filter the keyset walk, which stops as soon as the page is full."""
-    stmt = _list_select(shop).where(*_filters(shop, flt)).order_by(_ps(shop).c.id_product)
+    filter the keyset walk, which stops as soon as the page is full. With ``indexed`` both go
+    through our search tables (``erp_product_search``), which must be up to date."""
+    id_product = _ps(shop).c.id_product
+    stmt = _list_select(shop).where(*_filters(shop, flt)).order_by(id_product)
     if after is not None:
-        stmt = stmt.where(_ps(shop).c.id_product > after)
+        stmt = stmt.where(id_product > after)
     text = flt.text.strip()
     if text:
-        ids = code_matches(conn, shop, text) if _looks_like_code(text) else []
-        stmt = stmt.where(_ps(shop).c.id_product.in_(ids) if ids else _words_match(shop, text))
+        ids: list[int] = []
+        if _looks_like_code(text):
+            ids = (search.code_ids if indexed else code_matches)(conn, shop, text)
+        if ids:
+            stmt = stmt.where(id_product.in_(ids))
+        elif indexed:
+            stmt = stmt.where(search.words_match(shop, id_product, text))
+        else:
+            stmt = stmt.where(_words_match(shop, text))
     return [_list_row(r) for r in conn.execute(stmt.limit(limit))]
 
 
@@ -285,6 +296,7 @@ def update_product(
     _write_names(conn, shop, id_product, values.names)
     ensure_category(conn, shop, id_product, values.id_category_default)
     ensure_stock_row(conn, shop, id_product, 0)
+    search.index_products(conn, shop, [id_product])
     return now
 
 
@@ -309,6 +321,7 @@ def create_product(conn: Connection, shop: ShopInfo, values: ProductValues) -> i
     _write_names(conn, shop, id_product, names)
     ensure_category(conn, shop, id_product, values.id_category_default)
     ensure_stock_row(conn, shop, id_product, 0)
+    search.index_products(conn, shop, [id_product])
     return id_product
 
 

@@ -12,12 +12,13 @@ what was refunded of each line, before order-level vouchers; their cost is the l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from connectors.prestashop.mostrador_tables import sale_table
@@ -75,12 +76,19 @@ def by_period(
     session: Session, shop: ShopInfo, start: datetime, end: datetime, unit: str
 ) -> list[Figure]:
     """Sales and refunds per day (``unit`` "day", key ``YYYY-MM-DD``) or hour ("hour", "09")."""
+    return period_figures(session, shop, [(start, end)], unit)
+
+
+def period_figures(
+    session: Session, shop: ShopInfo, ranges: Sequence[tuple[datetime, datetime]] | None, unit: str
+) -> list[Figure]:
+    """:func:`by_period` over several ``[start, end)`` ranges (None: every order ever)."""
     o, slip = shop.models.Orders, shop.models.OrderSlip
     group = _day if unit == "day" else _hour
     when = group(session, o.date_add).label("k")
     sales = (
         select(when, func.count(), func.sum(o.total_paid_tax_excl), func.sum(o.total_paid_tax_incl))
-        .where(*_sold(shop, start, end))
+        .where(_scope(shop), o.valid == 1, _within(o.date_add, ranges))
         .group_by(when)
     )
     found: dict[str, Figure] = {}
@@ -91,7 +99,7 @@ def by_period(
     refunds = (
         select(slip_when, *_slip_sums(slip))
         .join(o, o.id_order == slip.id_order)
-        .where(_scope(shop), slip.date_add >= start, slip.date_add < end)
+        .where(_scope(shop), _within(slip.date_add, ranges))
         .group_by(slip_when)
     )
     for key, excl, incl in session.execute(refunds):
@@ -99,6 +107,12 @@ def by_period(
         base = found.get(name, Figure(name, name))
         found[name] = _with_refunds(base, excl, incl)
     return [found[k] for k in sorted(found)]
+
+
+def _within(column: Any, ranges: Sequence[tuple[datetime, datetime]] | None) -> Any:
+    if ranges is None:
+        return true()
+    return or_(*(and_(column >= start, column < end) for start, end in ranges))
 
 
 def _key(value: Any, unit: str) -> str:

@@ -33,6 +33,7 @@ from app.erp.reports import (
     ReportRequest,
     ReportRow,
     kind_title,
+    recalculate_sales_days,
     run_report,
 )
 from app.formatting import format_money
@@ -98,6 +99,13 @@ class ReportsSection(QWidget):
         self.compare.setShortcut("Ctrl+K")
         self.run_button = erp_button(_("Show (F5)"), "F5")
         self.export_button = erp_button(_("Export (Ctrl+E)"), "Ctrl+E")
+        self.recalc_button = erp_button(_("Recalculate (Ctrl+Shift+R)"), "Ctrl+Shift+R")
+        self.recalc_button.setToolTip(
+            _("Rebuild the sales by day from every order, e.g. after orders were edited in "
+              "PrestaShop's back office.")
+        )  # fmt: skip
+        self.recalc_button.clicked.connect(self.recalculate)
+        self._note = ""
         for widget in (self.kind, self.period, self.date_from, self.date_to, self.compare):
             widget.setMinimumHeight(TOUCH)
         self.kind.currentIndexChanged.connect(self.run)
@@ -131,7 +139,10 @@ class ReportsSection(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        layout.addWidget(self.summary)
+        foot = QHBoxLayout()
+        foot.addWidget(self.summary, 1)
+        foot.addWidget(self.recalc_button)
+        layout.addLayout(foot)
 
     # --- request --------------------------------------------------------------------------
 
@@ -169,6 +180,27 @@ class ReportsSection(QWidget):
             lambda report: self._on_report(serial, report),
             lambda error: self._on_failure(serial, error),
         )
+
+    def recalculate(self) -> None:
+        """Rebuild the sales-by-day summary from the orders, then show the report again."""
+        ctx = self.ctx
+        self.recalc_button.setEnabled(False)
+        self.summary.setText(_("Recalculating the sales by day…"))
+        self.tasks.run(
+            lambda: recalculate_sales_days(ctx), self._on_recalculated, self._on_recalc_failure
+        )
+
+    def _on_recalculated(self, done: bool) -> None:
+        self.recalc_button.setEnabled(True)
+        self._note = "" if done else _(
+            "Sales by day are read from the orders: the shop's database user may not create "
+            "Mostrador's summary table."
+        )  # fmt: skip
+        self.run()
+
+    def _on_recalc_failure(self, error: BaseException) -> None:
+        self.recalc_button.setEnabled(True)
+        self._on_failure(self._serial, error)
 
     def _on_failure(self, serial: int, error: BaseException) -> None:
         if serial == self._serial:
@@ -230,7 +262,7 @@ class ReportsSection(QWidget):
             change = report.change_percent
             if change is not None:
                 text += f" ({'+' if change >= 0 else ''}{change} %)"
-        return text
+        return f"{text} · {self._note}" if self._note else text
 
     # --- export ---------------------------------------------------------------------------
 
