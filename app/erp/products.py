@@ -113,7 +113,7 @@ def product_page(
 ) -> Page[ProductItem]:
     """A keyset page of the products list (``app/erp/listing.py`` protocol); a search goes
     through the search tables when they can be kept (:func:`search_ready`)."""
-    indexed = bool(query.text.strip()) and search_ready(ctx)
+    indexed = bool(query.text.strip()) and search_ready(ctx, wait=False)
     with ctx.engine.begin() as conn:
         rows = ep.product_page(
             conn, ctx.shop, product_filter(query), int(after[0]) if after else None, limit + 1,
@@ -124,33 +124,51 @@ def product_page(
     return page_of(items, limit, lambda item: (item.id_product,))
 
 
-def search_ready(ctx: ErpContext, *, full: bool = False) -> bool:
+def search_ready(ctx: ErpContext, *, full: bool = False, wait: bool = True) -> bool:
     """The search tables exist and were refreshed within the last ``REFRESH_SECONDS`` (a
     refresh runs now when due: the first one builds them). False, logged, when the database
-    user may not create them or the refresh failed: the search then reads PrestaShop's tables."""
+    user may not create them or the refresh failed: the search then reads PrestaShop's tables.
+
+    ``wait=False`` (a search typed by the manager): while another worker builds or refreshes
+    the tables, do not queue behind it — use them if they were ready before, else read
+    PrestaShop's tables (the first build takes tens of seconds on 100,000 products)."""
     key = (ctx.engine, ctx.shop.id_shop, ctx.shop.id_lang)
-    with _SEARCH_LOCK:
+    if not _SEARCH_LOCK.acquire(blocking=wait):
+        return key in _SEARCHED and key not in _NO_SEARCH
+    try:
         if key in _NO_SEARCH:
             return False
         if not full and time.monotonic() - _SEARCHED.get(key, -1e9) < search.REFRESH_SECONDS:
             return True
-        try:
-            search.ensure_product_search(ctx.engine, ctx.shop.prefix)
-        except DBAPIError as error:
-            logger.warning("no product search tables (%s): searches read the catalog", error.orig)
-            _NO_SEARCH.add(key)
-            return False
-        try:
-            done = search.refresh(ctx.engine, ctx.shop, full=full)
-        except DBAPIError as error:
-            logger.warning("product search tables not refreshed, reading the catalog: %s",
-                           error.orig)  # fmt: skip
-            return False
-        _SEARCHED[key] = time.monotonic()
+        done = _refresh_search(ctx, key, full)
+    finally:
+        _SEARCH_LOCK.release()
+    if done is None:
+        return False
     if done.full or done.seconds > 1:
         logger.info("product search tables: %d products in %.1f s (full: %s)", done.products,
                     done.seconds, done.full)  # fmt: skip
     return True
+
+
+def _refresh_search(
+    ctx: ErpContext, key: tuple[Engine, int, int], full: bool
+) -> search.SearchRefresh | None:
+    """Under the lock: create the tables if need be and refresh them; None when not possible."""
+    try:
+        search.ensure_product_search(ctx.engine, ctx.shop.prefix)
+    except DBAPIError as error:
+        logger.warning("no product search tables (%s): searches read the catalog", error.orig)
+        _NO_SEARCH.add(key)
+        return None
+    try:
+        done = search.refresh(ctx.engine, ctx.shop, full=full)
+    except DBAPIError as error:
+        logger.warning("product search tables not refreshed, reading the catalog: %s",
+                       error.orig)  # fmt: skip
+        return None
+    _SEARCHED[key] = time.monotonic()
+    return done
 
 
 def _item(r: ep.ProductListRow, book: TaxBook) -> ProductItem:

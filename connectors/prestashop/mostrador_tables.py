@@ -34,6 +34,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    inspect,
     select,
 )
 from sqlalchemy.dialects import mysql
@@ -89,7 +90,12 @@ def ensure_tables(engine: Engine, prefix: str) -> None:
     """Create Mostrador's tables and the lock row when missing (idempotent, race-safe)."""
     sale, lock = mostrador_tables(prefix)
     with engine.begin() as conn:
+        # Only what is missing: MariaDB refuses even CREATE TABLE IF NOT EXISTS to a user
+        # without CREATE, and a shop's admin may have made our tables for such a user.
+        existing = set(inspect(conn).get_table_names())
         for table in (sale, lock):
+            if table.name in existing:
+                continue
             conn.execute(CreateTable(table, if_not_exists=True))
             for index in table.indexes:
                 conn.execute(CreateIndex(index, if_not_exists=True))

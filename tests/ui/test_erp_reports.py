@@ -113,3 +113,34 @@ def test_cash_history_of_this_till_shows_the_differences(
         assert format_money(Decimal("-1.50")) in section.summary.text()
     finally:
         store.close()
+
+
+def test_recalculate_takes_in_a_back_office_edit(
+    qtbot: QtBot, ctx: ErpContext, tasks: TaskManager
+) -> None:
+    """An order's total edited in PrestaShop's back office (no state change) shows in the
+    sales by day after Recalculate (Ctrl+Shift+R)."""
+    from PySide6.QtCore import Qt
+
+    today = _last_order_day(ctx)
+    section = ReportsSection(tasks, ctx, today=today)
+    qtbot.addWidget(section)
+    section.resize(1024, 700)
+    section.show()
+    qtbot.waitUntil(lambda: section.report is not None)
+    assert section.report is not None
+    before = section.report.total.sales_tax_incl
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE ps_orders SET total_paid_tax_incl = total_paid_tax_incl + 100 "
+                "WHERE id_order = (SELECT MIN(id_order) FROM ps_orders "
+                "WHERE valid = 1 AND date_add >= :d)"
+            ),
+            {"d": str(today.replace(day=1))},
+        )
+    with qtbot.waitSignal(section.report_shown, timeout=10_000) as shown:
+        modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(section, Qt.Key.Key_R, modifiers)
+    assert shown.args[0].total.sales_tax_incl == before + 100
+    assert section.recalc_button.isEnabled() and section.recalc_button.height() >= 44

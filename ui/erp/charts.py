@@ -12,6 +12,7 @@ from typing import Literal
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 ChartKind = Literal["line", "bars"]
@@ -19,6 +20,7 @@ CURRENT = "#1f77b4"
 PREVIOUS = "#9a9a9a"
 MAX_BARS = 15  # bar charts show the first rows (the report sorts them, biggest first)
 MAX_TICKS = 12
+TICK_SPACING_PX = 80  # room for one bottom label ("12/05", "Camisetas…")
 
 
 class ReportChart(QWidget):
@@ -103,8 +105,14 @@ class ReportChart(QWidget):
         self.legend.addItem(bars, name)
         self.series_count += 1
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.labels:
+            self._ticks(self.labels)  # as many labels as the new width holds
+
     def _ticks(self, labels: Sequence[str]) -> None:
-        step = max(1, -(-len(labels) // MAX_TICKS))
+        room = max(2, min(MAX_TICKS, self.width() // TICK_SPACING_PX))
+        step = max(1, -(-len(labels) // room))
         ticks = [(i, _short(label)) for i, label in enumerate(labels) if i % step == 0]
         self.plot.getAxis("bottom").setTicks([ticks])
 

@@ -33,7 +33,7 @@ from ui.erp.sections import ErpSection, sections
 from ui.errors import show_error
 from ui.tasks import TaskManager
 
-SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH = 150, 240
+SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH = 140, 220
 SIDEBAR_FONT_PX = 16
 SIDEBAR_STYLE = (
     f"QListWidget {{ font-size: {SIDEBAR_FONT_PX}px; }} QListWidget::item {{ min-height: 44px; }}"
@@ -97,7 +97,8 @@ class ErpWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.placeholder)
         for number, section in enumerate(self.sections, start=1):
-            text = _("{title} (Ctrl+{n})").format(title=section.title, n=number)
+            # Two lines, the shortcut under the title: a narrow sidebar leaves the width to lists.
+            text = _("{title}\nCtrl+{n}").format(title=section.title, n=number)
             item = QListWidgetItem(text if number <= 9 else section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.id)
             self.sidebar.addItem(item)
@@ -117,8 +118,9 @@ class ErpWindow(QMainWindow):
         font = self.sidebar.font()
         font.setPixelSize(SIDEBAR_FONT_PX)
         metrics = QFontMetrics(font)
-        items = (self.sidebar.item(row).text() for row in range(self.sidebar.count()))
-        widest = max((metrics.horizontalAdvance(text) for text in items), default=0)
+        texts = (self.sidebar.item(row).text() for row in range(self.sidebar.count()))
+        lines = (line for text in texts for line in text.splitlines())
+        widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
         return max(SIDEBAR_MIN_WIDTH, min(widest + 24, SIDEBAR_MAX_WIDTH))
 
     def on_connected(self, ctx: ErpContext) -> None:

@@ -6,7 +6,13 @@ from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from app.erp.context import ErpContext
 from app.erp.listing import Column
-from app.erp.products import ListOptions, ProductItem, list_options, product_page
+from app.erp.products import (
+    ListOptions,
+    ProductItem,
+    list_options,
+    product_page,
+    search_ready,
+)
 from app.i18n import _
 from ui.erp.product_form import ProductFormDialog
 from ui.erp.table_view import TOUCH, ListView, erp_button
@@ -69,6 +75,7 @@ class ProductsSection(QWidget):
         layout.addWidget(self.list)
         self.dialog: QWidget | None = None
         tasks.run(lambda: list_options(ctx), self.on_options)
+        tasks.run(lambda: search_ready(ctx), lambda _ready: None, lambda _error: None)
         self.list.reload()
 
     def on_options(self, options: ListOptions) -> None:

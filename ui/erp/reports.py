@@ -123,6 +123,7 @@ class ReportsSection(QWidget):
         self.chart = ReportChart()
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setWordWrap(True)
         self._layout()
 
     def _layout(self) -> None:
@@ -130,8 +131,6 @@ class ReportsSection(QWidget):
         for widget in (self.kind, self.period, self.date_from, self.date_to, self.compare):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.run_button)
-        bar.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.chart)
@@ -140,8 +139,9 @@ class ReportsSection(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         foot = QHBoxLayout()
-        foot.addWidget(self.summary, 1)
-        foot.addWidget(self.recalc_button)
+        foot.addWidget(self.summary, 1)  # buttons below: the window fits 1024 pixels
+        for button in (self.recalc_button, self.run_button, self.export_button):
+            foot.addWidget(button)
         layout.addLayout(foot)
 
     # --- request --------------------------------------------------------------------------
