@@ -6,8 +6,10 @@ under the key named by :func:`app.config.secrets.db_password_key`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,9 @@ logger = logging.getLogger(__name__)
 DEMO_PRODUCTS = 400
 DEMO_ORDERS = 600
 DEMO_SCHEMA_VERSION = "8.2"
+# What the demo shop holds, stored as the file's PRAGMA user_version: an older demo is rebuilt.
+# 1: catalog, customers, orders; 2: + suppliers and product_supplier.
+DEMO_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -77,11 +82,31 @@ def demo_target(path: Path | None = None) -> ShopTarget:
     return ShopTarget(url=make_url(f"sqlite:///{path}"), demo=True)
 
 
+def demo_format(path: Path) -> int:
+    """The DEMO_FORMAT the demo shop at ``path`` was built with (0: before formats, or not a
+    database)."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return 0
+
+
 def ensure_demo_shop(path: Path | None = None) -> Path:
-    """Build the demo shop (SQLite) the first time; a half-built file is never left behind."""
+    """Build the demo shop (SQLite) the first time, or again when it predates ``DEMO_FORMAT``
+    (what was done in an older demo is lost); a half-built file is never left behind."""
     path = path or paths.demo_shop_path()
     if path.exists():
-        return path
+        found = demo_format(path)
+        if found >= DEMO_FORMAT:
+            return path
+        logger.info("the demo shop in %s has format %d, not %d: rebuilding it", path, found,
+                    DEMO_FORMAT)  # fmt: skip
+    _build_demo_shop(path)
+    return path
+
+
+def _build_demo_shop(path: Path) -> None:
     from connectors.prestashop.demo_shop import build_demo_shop
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +119,10 @@ def ensure_demo_shop(path: Path | None = None) -> Path:
         build_demo_shop(
             engine, version=DEMO_SCHEMA_VERSION, products=DEMO_PRODUCTS, orders=DEMO_ORDERS
         )
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA user_version = {DEMO_FORMAT}")
     finally:
         engine.dispose()
+    for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # an old file's, never the new's
+        stale.unlink(missing_ok=True)
     os.replace(tmp, path)
-    return path

@@ -30,6 +30,7 @@ PHASE_TABLES = {
     "install": "shop, lang, currency, geography, taxes, groups, states, staff, config",
     "catalog": "product(+_shop/_lang), combinations, stock, category_product, specific_price",
     "customers": "customer, customer_group, address",
+    "suppliers": "supplier(+_lang/_shop), address, product_supplier",
     "orders": "cart(+_product), orders, order_detail(+_tax), history, payment, invoice, stock",
 }
 

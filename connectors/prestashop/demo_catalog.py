@@ -32,6 +32,12 @@ COLOUR_IDS = {c[0]: i for i, c in enumerate(w.COLOURS, start=len(w.SIZES) + 1)}
 XL_SURCHARGE = Decimal("2.00")  # tax included
 COMBINATION_SHARE = 0.72  # of products in categories with variants: ≈30 % of the catalog
 SPECIFIC_PRICE_EVERY = 50  # one specific price per this many products (at least 3)
+SUPPLIER_OF_CATEGORY = {  # id_category → its wholesaler: every product's default supplier
+    FIRST_CATEGORY + i: supplier
+    for i, category in enumerate(w.CATEGORIES)
+    for supplier in w.SUPPLIERS
+    if category.code in supplier.categories
+}
 
 
 class Combination(NamedTuple):
@@ -215,15 +221,28 @@ def _new_combinations(
     return tuple(combinations)
 
 
+def default_supplier(product: Product) -> w.Supplier:
+    return SUPPLIER_OF_CATEGORY[product.category]
+
+
+def supplier_reference(product: Product, combination: Combination | None = None) -> str:
+    """The default supplier's own reference of a product or combination (``HTU-000042``,
+    ``HTU-000042-M-NEG``); a product with combinations shows its default combination's."""
+    code = f"{default_supplier(product).code}-{product.id:06d}"
+    combination = combination or (product.combinations[0] if product.combinations else None)
+    return code + combination.reference[len(product.reference) :] if combination else code
+
+
 def _add_product_rows(ctx: Context, product: Product, on_sale: bool) -> None:
     date = ctx.ago(ctx.rng.uniform(30, 700))
     default = product.combinations[0].id if product.combinations else 0
     shop = _product_shop_values(product, default, on_sale, date)
     ctx.sink.add(
         "product",
-        dict(shop, id_product=product.id, id_supplier=0, id_manufacturer=0, ean13=product.ean13,
-             isbn="", upc="", mpn="", quantity=0, reference=product.reference,
-             supplier_reference="", location="", width=0, height=0, depth=0,
+        dict(shop, id_product=product.id, id_supplier=default_supplier(product).id,
+             id_manufacturer=0, ean13=product.ean13, isbn="", upc="", mpn="", quantity=0,
+             reference=product.reference, supplier_reference=supplier_reference(product),
+             location="", width=0, height=0, depth=0,
              weight=product.weight, out_of_stock=2, additional_delivery_times=1,
              quantity_discount=0, cache_is_pack=0, cache_has_attachments=0, is_virtual=0,
              id_shop_default=1, state=1,
@@ -273,8 +292,9 @@ def _add_combination_rows(
     )  # fmt: skip
     ctx.sink.add(
         "product_attribute",
-        dict(shop, reference=combination.reference, supplier_reference="", ean13=combination.ean13,
-             isbn="", upc="", mpn="", location="", quantity=0),
+        dict(shop, reference=combination.reference,
+             supplier_reference=supplier_reference(product, combination),
+             ean13=combination.ean13, isbn="", upc="", mpn="", location="", quantity=0),
     )  # fmt: skip
     ctx.sink.add("product_attribute_shop", dict(shop, id_shop=1))
     for id_lang in (1, 2):

@@ -5,8 +5,9 @@ table of that schema version (``ddl.create_schema``: only ever on a demo or test
 fills it: shop, languages es (default) + en, EUR, countries (Spain = 6), Spanish VAT 21/10/4 %,
 customer groups, order states 1–13, stock movement reasons of that version, the "Click and
 collect" carrier, employees, configuration (PS_VERSION_DB …), categories, products with
-sizes/colours and EAN13 codes, stock, a few specific prices, customers and, with ``orders``,
-a year of order history. The same seed (and ``today``) gives identical rows.
+sizes/colours and EAN13 codes, stock, a few specific prices, customers, six wholesale suppliers
+with a supplier reference and price for every product and combination (demo_suppliers) and,
+with ``orders``, a year of order history. The same seed (and ``today``) gives identical rows.
 
 Demo logins (bcrypt ``$2y$10$`` hashes, as PrestaShop stores them):
 
@@ -42,6 +43,7 @@ from connectors.prestashop.demo_catalog import (
 from connectors.prestashop.demo_config import add_configuration
 from connectors.prestashop.demo_orders import add_orders, update_stock
 from connectors.prestashop.demo_people import Customer, add_customers
+from connectors.prestashop.demo_suppliers import add_product_suppliers, add_suppliers
 from connectors.prestashop.demo_util import Context, Sink
 
 Progress = Callable[[str, int, int], None]
@@ -71,8 +73,9 @@ class DemoShopReport:
     employees: int
     orders: int
     specific_prices: int
+    suppliers: int
     rows: Mapping[str, int]  # rows written per table (name without prefix)
-    phases: Mapping[str, PhaseTiming]  # schema, install, catalog, customers, orders
+    phases: Mapping[str, PhaseTiming]  # schema, install, catalog, customers, suppliers, orders
     elapsed: float  # seconds
 
 
@@ -110,13 +113,15 @@ def build_demo_shop(
     build.run_phase("catalog", lambda: build.catalog(catalog, products))
     count = default_customers(products) if customers is None else customers
     people = build.run_phase("customers", lambda: add_customers(ctx, count))
+    suppliers = build.run_phase("suppliers", lambda: build.suppliers(catalog, people))
     if orders:
         build.run_phase("orders", lambda: build.orders(catalog, people, orders))
     return DemoShopReport(
         version=version, prefix=prefix, seed=seed, products=products,
         combinations=catalog.combination_count, customers=count,
         employees=len(DEMO_EMPLOYEES), orders=orders,
-        specific_prices=ctx.sink.counts["specific_price"], rows=dict(ctx.sink.counts),
+        specific_prices=ctx.sink.counts["specific_price"], suppliers=suppliers,
+        rows=dict(ctx.sink.counts),
         phases=dict(build.phases), elapsed=time.perf_counter() - started,
     )  # fmt: skip
 
@@ -160,6 +165,18 @@ class _Build:
             self.flush()
             self.progress("catalog", last, total)
         add_specific_prices(self.ctx, total)
+
+    def suppliers(self, catalog: Catalog, people: list[Customer]) -> int:
+        """After the customers: the suppliers' addresses take the next address ids."""
+        count = add_suppliers(self.ctx, max(c.id_address for c in people) + 1)
+        next_id, total = 1, len(catalog.products)
+        for first in range(0, total, PRODUCT_BATCH):
+            next_id = add_product_suppliers(
+                self.ctx, catalog.products[first : first + PRODUCT_BATCH], next_id
+            )
+            self.flush()
+            self.progress("suppliers", min(total, first + PRODUCT_BATCH), total)
+        return count
 
     def orders(self, catalog: Catalog, people: list[Customer], count: int) -> None:
         def flush(done: int) -> None:

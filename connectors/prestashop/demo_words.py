@@ -283,3 +283,43 @@ STREETS = (
     "Avenida Diagonal", "Calle San Vicente", "Calle de la Paz", "Rambla Nova", "Calle Larios",
 )  # fmt: skip
 NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+class Supplier(NamedTuple):
+    id: int
+    code: str  # prefix of the supplier's own product references
+    name: str  # supplier.name is varchar(64)
+    es: str  # description (supplier_lang)
+    en: str
+    address: str
+    postcode: str
+    city: str
+    province: str  # ISO 3166-2 of one of PROVINCES
+    phone: str
+    cif: str  # letter + 7 digits; the control digit is computed (demo_suppliers.cif)
+    categories: tuple[str, ...]  # Category.code of the products it supplies
+
+
+# Made-up wholesalers; every category has exactly one (the products' default supplier).
+SUPPLIERS = (
+    Supplier(1, "HTU", "Hilaturas del Turia S.L.", "Mayorista de ropa y complementos",
+             "Clothing and accessories wholesaler", "Calle Ciudad de Sevilla, 14", "46988",
+             "Paterna", "ES-V", "+34 961 000 415", "B4621873", ("CAM", "PAN", "SUD", "ACC")),
+    Supplier(2, "CSE", "Calzados Segura S.L.", "Fabricante de calzado",
+             "Footwear manufacturer", "Avenida de Europa, 32", "30500", "Molina de Segura",
+             "ES-MU", "+34 968 000 227", "B3057419", ("CAL",)),
+    Supplier(3, "MCI", "Menaje y Hogar Cierzo S.A.", "Menaje, textil de hogar y decoración",
+             "Housewares, home textiles and decor", "Calle Río de Janeiro, 5", "50197",
+             "Zaragoza", "ES-Z", "+34 976 000 318", "A5036142", ("HOG",)),
+    Supplier(4, "DEN", "Distribuciones Editoriales Nervión S.L.",
+             "Distribuidora de libros y papelería", "Books and stationery distributor",
+             "Calle Astronomía, 1", "41015", "Sevilla", "ES-SE", "+34 954 000 693", "B4198356",
+             ("PAP", "LIB")),
+    Supplier(5, "UCA", "Ultramarinos y Bebidas del Cantábrico S.L.",
+             "Alimentación y bebidas al por mayor", "Food and drinks wholesaler",
+             "Calle Juan de la Cosa, 21", "33211", "Gijón", "ES-O", "+34 985 000 742", "B3342907",
+             ("ALI", "BAS", "BEB")),
+    Supplier(6, "JRA", "Juguetes Rías Altas S.L.", "Juguetes y juegos de mesa",
+             "Toys and board games", "Calle Gutenberg, 8", "15008", "A Coruña", "ES-C",
+             "+34 981 000 584", "B1573620", ("JUG",)),
+)  # fmt: skip

@@ -97,9 +97,22 @@ def _product_without_combinations(ctx: ErpContext) -> int:
     return int(found["id"])
 
 
+def _without_suppliers(ctx: ErpContext, pid: int) -> None:
+    """As the back office leaves a product whose suppliers were all removed (the demo shop
+    gives every product its category's wholesaler)."""
+    with ctx.engine.begin() as conn:
+        conn.execute(text("DELETE FROM ps_product_supplier WHERE id_product = :i"), {"i": pid})
+        conn.execute(
+            text("UPDATE ps_product SET id_supplier = 0, supplier_reference = '' "
+                 "WHERE id_product = :i"),
+            {"i": pid},
+        )  # fmt: skip
+
+
 def test_a_product_price_makes_it_the_default_supplier(ctx: ErpContext) -> None:
     sid = suppliers.create_supplier(ctx, DATA).id_supplier
     pid = _product_without_combinations(ctx)
+    _without_suppliers(ctx, pid)
     suppliers.save_product_supplier(ctx, (pid, 0), sid, "NU-77", Decimal("3.25"))
     suppliers.save_product_supplier(ctx, (pid, 0), sid, "NU-78", Decimal("3.40"))
     (ps,) = _rows(ctx, "SELECT * FROM ps_product_supplier WHERE id_supplier = :i", i=sid)
@@ -122,8 +135,24 @@ def test_a_product_price_makes_it_the_default_supplier(ctx: ErpContext) -> None:
     )
     assert Decimal(str(shop_row["wholesale_price"])) == Decimal("3.40")
     assert str(shop_row["date_upd"]) == str(product["date_upd"])
-    assert [s.products for s in suppliers.list_suppliers(ctx)] == [1]
+    assert [s.products for s in suppliers.list_suppliers(ctx, "núñez")] == [1]
     rows = suppliers.product_suppliers(ctx, id_supplier=sid)
     assert [(r.id_product, r.reference, r.price_te) for r in rows] == [
         (pid, "NU-78", Decimal("3.4"))
     ]
+
+
+def test_a_second_supplier_price_leaves_the_default_supplier_alone(ctx: ErpContext) -> None:
+    sid = suppliers.create_supplier(ctx, DATA).id_supplier
+    pid = _product_without_combinations(ctx)
+    query = (
+        "SELECT id_supplier, supplier_reference, wholesale_price FROM ps_product"
+        " WHERE id_product = :i"
+    )
+    (before,) = _rows(ctx, query, i=pid)
+    assert before["id_supplier"] not in (0, sid)  # the demo's wholesaler
+    suppliers.save_product_supplier(ctx, (pid, 0), sid, "NU-90", Decimal("0.10"))
+    assert _rows(ctx, query, i=pid) == [before]
+    prices = {r.id_supplier: r.price_te for r in suppliers.product_suppliers(ctx, id_product=pid)}
+    assert prices[sid] == Decimal("0.1")
+    assert prices[int(str(before["id_supplier"]))] == Decimal(str(before["wholesale_price"]))

@@ -16,6 +16,7 @@ from app.connection import ShopTarget, parse_url
 from app.erp import suppliers
 from app.erp.context import ErpContext, open_erp
 from app.erp.purchases import PoStatus
+from connectors.prestashop.demo_words import SUPPLIERS
 from connectors.prestashop.erp_suppliers import SupplierData
 from ui.erp.purchases import PurchasesSection
 from ui.tasks import TaskManager
@@ -38,7 +39,8 @@ def section(qtbot: QtBot, ctx: ErpContext) -> Iterator[PurchasesSection]:
     qtbot.addWidget(widget)
     widget.resize(1024, 768)
     widget.show()
-    qtbot.waitUntil(lambda: widget.supplier_filter.count() == 2, timeout=10_000)
+    # "all", the demo shop's wholesalers and this one
+    qtbot.waitUntil(lambda: widget.supplier_filter.count() == len(SUPPLIERS) + 2, timeout=10_000)
     yield widget
     qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
     tasks.shutdown()

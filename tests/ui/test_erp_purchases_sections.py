@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from app.connection import ShopTarget, parse_url
 from app.erp.context import ErpContext, open_erp
+from connectors.prestashop.demo_words import SUPPLIERS
 from ui.erp.labels import LabelsSection
 from ui.erp.suppliers import SuppliersSection
 from ui.tasks import TaskManager
@@ -65,15 +66,19 @@ def test_a_supplier_is_created_then_edited(
         dialog.save_button.click()
     with qtbot.waitSignal(section.list.page_loaded, timeout=10_000):
         section.list.reload()
-    assert [(r.name, r.city) for r in section.list.rows] == [("Distribuciones Núñez", "Madrid")]
-    edit = section.open_form(saved.args[0].id_supplier)
+    listed = [(r.name, r.city) for r in section.list.rows]
+    assert ("Distribuciones Núñez", "Madrid") in listed and len(listed) == len(SUPPLIERS) + 1
+    sid = saved.args[0].id_supplier
+    edit = section.open_form(sid)
     qtbot.waitUntil(edit.save_button.isEnabled, timeout=10_000)
     assert edit.fields["city"].text() == "Madrid"
     edit.fields["city"].setText("Sevilla")
     with qtbot.waitSignal(edit.saved, timeout=10_000):
         edit.save_button.click()
     with ctx.engine.connect() as conn:
-        city = conn.execute(text("SELECT city FROM ps_address WHERE id_supplier > 0")).scalar_one()
+        city = conn.execute(
+            text("SELECT city FROM ps_address WHERE id_supplier = :i"), {"i": sid}
+        ).scalar_one()
     assert city == "Sevilla"
     qtbot.waitUntil(lambda: section.tasks.pending == 0, timeout=10_000)
     dialog.close()
