@@ -7,7 +7,9 @@ help pages, icons, fiscal declaration and PrestaShop schemas are there; a till s
 migrated, written and read; a tiny demo shop (SQLite shaped like PrestaShop) is built and read
 back through the shop mapping; the window toolkit starts off screen with its platform plugin,
 image formats and translations (``ui/self_test.py``); the update settings are reported (a build
-without a pinned release root says so, it does not fail). Exit 0 only when every check passes.
+without a pinned release root says so, it does not fail); so is the VERI*FACTU producer identity
+(a build without ``resources/verifactu/producer.json`` says it cannot send to the AEAT's
+production service; an invalid file fails). Exit 0 only when every check passes.
 
 The window check lives in ``ui/`` (the core never imports Qt); it is found by name only here,
 so that ``--self-test`` needs no Qt when the window packages are absent from a core-only install.
@@ -62,6 +64,7 @@ def _checks(tmp: Path, window_check: Check) -> dict[str, Check]:
         "demo shop": lambda: check_demo_shop(tmp / "shop.sqlite3"),
         "window": window_check,
         "update settings": check_update_settings,
+        "producer identity": check_producer,
     }
 
 
@@ -157,6 +160,13 @@ def check_update_settings() -> None:
     data = pinned_root()
     if data is not None:
         root_summary(data)
+
+
+def check_producer() -> list[str]:
+    """The build's VERI*FACTU producer, when it has one, must be valid; says which it is."""
+    from app.verifactu.producer import DEVELOPMENT, load
+
+    return [(load() or DEVELOPMENT).describe()]
 
 
 def update_line() -> str:

@@ -22,6 +22,7 @@ from app.shop_status import ShopStatus
 from app.till_ops import load_settings
 from app.till_runtime import TillRuntime
 from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, update_status
+from app.verifactu.producer import declaration_text
 from ui.about_dialog import AboutDialog, AboutInfo
 from ui.tasks import TaskManager
 from ui.update_dialog import UpdateDialog, UpdateSettingsDialog, ask_restore_previous
@@ -103,7 +104,7 @@ def about_info(till: str, status: ShopStatus | None) -> AboutInfo:
         shop = f"{status.shop_name} · PrestaShop {status.prestashop_version}"
         shop += " " + _("(demo)") if status.demo else ""
     installation = settings.get(cfg.VERIFACTU_INSTALLATION) or settings.get(cfg.TILL_UUID)
-    declaration = DECLARATION.read_text(encoding="utf-8") if DECLARATION.is_file() else ""
+    declaration = declaration_text(DECLARATION)  # the build's producer filled in
     return AboutInfo(
         version=__version__,
         till=f"{till} · {label}" if label else till,

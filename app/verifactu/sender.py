@@ -7,7 +7,9 @@ shop's certificate (a .p12; its password in the keyring), when the AEAT's wait t
 record's answer is kept: Correcto → accepted, AceptadoConErrores → accepted with errors (to
 correct), Incorrecto → rejected (to correct); a record the AEAT already has (duplicate) counts as
 accepted. A server fault or no connection keeps the records pending and marks the incident;
-the till keeps selling, and :func:`queue_summary` says how many records are waiting.
+the till keeps selling, and :func:`queue_summary` says how many records are waiting. A build
+without a producer identity (:mod:`app.verifactu.producer`) never sends to the production
+service: it says why, before any network call, and the records stay pending.
 
 Runs on a worker thread (plain arguments, frozen results); never on the GUI thread.
 """
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -32,6 +35,7 @@ from sqlalchemy.orm import Session
 from app.config.secrets import get_secret, set_secret
 from app.i18n import _
 from app.till.store import TillStore
+from app.verifactu import producer
 from app.verifactu.ledger import FiscalRecord, records_by_id
 from app.verifactu.xml import MAX_RECORDS, Answer, Fault, LineAnswer, envelope, read_answer
 
@@ -41,6 +45,7 @@ TEST_ENDPOINT = "https://prewww1.aeat.es/wlpl/TIKE-CONT/ws/SistemaFacturacion/Ve
 PRODUCTION_ENDPOINT = (
     "https://www1.agenciatributaria.gob.es/wlpl/TIKE-CONT/ws/SistemaFacturacion/VerifactuSOAP"
 )
+_PRODUCTION_HOST = urlsplit(PRODUCTION_ENDPOINT).hostname
 CERTIFICATE_SECRET = "verifactu-certificate"  # keyring kind; the name is the .p12 path
 DEFAULT_WAIT_S = 60
 DUPLICATE_CODES = {"3000"}  # "Registro de facturación duplicado": the AEAT already has it
@@ -61,6 +66,11 @@ class SenderConfig:
     certificate: str  # path of the shop's .p12; "" when none is configured
     verify: str | bool = True  # CA bundle of the AEAT's server (True: the system's)
     timeout_s: float = 60.0
+    production: bool = False  # the AEAT's production service (the endpoint's host says so too)
+
+    @property
+    def sends_to_production(self) -> bool:
+        return self.production or urlsplit(self.endpoint).hostname == _PRODUCTION_HOST
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,9 @@ def send_due(
     batch, due = _next_batch(store, now)
     if not batch:
         return SendReport()
+    refusal = producer.production_refusal() if config.sends_to_production else ""
+    if refusal:
+        return _refused(store, now, refusal)
     if not (due or force):
         return SendReport(waiting=True)
     if not config.certificate:
@@ -262,6 +275,15 @@ def _incident(
         wait = _state(session)[3] or DEFAULT_WAIT_S
         _set_state(session, now + timedelta(seconds=wait), wait, error, now, success=False)
     return SendReport(error=error)
+
+
+def _refused(store: TillStore, now: datetime, refusal: str) -> SendReport:
+    """Not sent, and not an attempt: the records stay pending; the screens say why."""
+    with store.write() as session:
+        _next_at, incident, last_error, wait = _state(session)
+        if not (incident and last_error == refusal):
+            _set_state(session, now, wait, refusal, now, success=False)
+    return SendReport(error=refusal)
 
 
 def _state(session: Session) -> tuple[str | None, int, str, int]:

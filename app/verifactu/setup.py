@@ -41,9 +41,13 @@ def apply_settings(
 
 
 def sender_config(settings: cfg.Settings) -> SenderConfig:
-    """Where and with which certificate records are sent (the password is in the keyring)."""
+    """Where and with which certificate records are sent (the password is in the keyring).
+
+    Any environment but "test" is the production service, even with ``verifactu.endpoint``
+    pointing elsewhere: a build without a producer identity refuses to send there."""
     environment = settings.get(cfg.VERIFACTU_ENVIRONMENT).strip().lower()
     return SenderConfig(
         endpoint=settings.get(cfg.VERIFACTU_ENDPOINT).strip() or endpoint_for(environment),
         certificate=settings.get(cfg.VERIFACTU_CERTIFICATE).strip(),
+        production=environment != "test",
     )

@@ -1,8 +1,10 @@
 """The billing system's identification (SistemaInformatico), fixed by the build.
 
 The producer's name and NIF are the company that produces and declares Mostrador (its
-"declaración responsable", ``resources/verifactu/declaracion_responsable.txt``); the release
-build must carry the real ones. The installation number comes from the till's settings.
+"declaración responsable", ``resources/verifactu/declaracion_responsable.txt``). They come from
+the build's ``resources/verifactu/producer.json`` (:mod:`app.verifactu.producer`); a build
+without it names clearly-marked development values (and may not send to the AEAT's production
+service). The installation number comes from the till's settings.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from app import __version__
+from app.verifactu import producer
 
-PRODUCER_NAME = "Mostrador"
-PRODUCER_NIF = "00000000T"  # placeholder until the producer's NIF is set for the release build
 SYSTEM_NAME = "Mostrador"  # NombreSistemaInformatico, at most 30 characters
 SYSTEM_ID = "MO"  # IdSistemaInformatico, at most 2 characters
 
@@ -34,6 +35,5 @@ class SystemInfo:
 
 
 def this_system(installation: str) -> SystemInfo:
-    return SystemInfo(
-        PRODUCER_NAME, PRODUCER_NIF, SYSTEM_NAME, SYSTEM_ID, __version__, installation
-    )
+    made_by = producer.current()
+    return SystemInfo(made_by.name, made_by.nif, SYSTEM_NAME, SYSTEM_ID, __version__, installation)

@@ -4,7 +4,6 @@ their XML, and the printed "FACTURA"."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -28,12 +27,12 @@ from app.verifactu.ledger import Identity, RecordKind, records_after
 from app.verifactu.recipient import VAT, Recipient, RecipientRefused
 from app.verifactu.records import configure, fiscal_record
 from app.verifactu.xml import LR, SF, envelope
+from tests.support.aeat_schemas import aeat_schema
 from tests.support.escpos_reader import read
 
 NIF = "89890001K"
 ACME = Recipient("Ferretería Acme SL", "B12345674", "C/ Mayor 2", "28013", "Madrid")
 FOREIGN = Recipient("Dupont SARL", "FR12345678901", "1 rue Haute", "75001", "Paris", "FR", VAT)
-XSD_DIR = os.environ.get("MOSTRADOR_AEAT_XSD_DIR", "")
 
 
 @pytest.fixture
@@ -203,10 +202,7 @@ def test_f1_and_f3_records_in_the_aeat_message(store: TillStore) -> None:
 
 
 def test_f1_and_f3_messages_validate_against_the_aeat_schemas(store: TillStore) -> None:
-    xsd = Path(XSD_DIR) / "SuministroLR.xsd"
-    if not XSD_DIR or not xsd.is_file():
-        pytest.skip("the AEAT schemas are not here: set MOSTRADOR_AEAT_XSD_DIR")
-    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    schema = aeat_schema()  # skipped without the AEAT schemas
     record_sale(store, _sale(), FOREIGN)
     sale = record_sale(store, _sale(datetime(2026, 1, 2, 10, 0)))
     exchange_tickets(store, [sale.number], ACME)

@@ -3,7 +3,6 @@ store with the corrections step, sent to the local HTTPS server playing the AEAT
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -32,12 +31,12 @@ from app.verifactu.records import configure, fiscal_record
 from app.verifactu.sender import SenderConfig, send_due, set_certificate_password
 from app.verifactu.xml import LR, SF
 from tests.integration.test_verifactu_sending import _answer
+from tests.support.aeat_schemas import aeat_schema
 from tests.support.aeat_server import FakeAeat, Pki, fake_aeat, make_pki
 
 NIF = "89890001K"
 ACME = Recipient("Ferretería Acme SL", "B12345674", "C/ Mayor 2", "28013", "Madrid")
 ANA = Recipient("Ana Gil Pérez", "12345678Z", "C/ Sol 1", "28001", "Madrid")
-XSD_DIR = os.environ.get("MOSTRADOR_AEAT_XSD_DIR", "")
 REGISTERED = any(m.statements is CORRECTIONS for m in MIGRATIONS)
 WITH_CORRECTIONS = (
     MIGRATIONS
@@ -233,10 +232,7 @@ def test_the_step_keeps_every_record_of_an_older_store(tmp_path: Path) -> None:
 def test_a_correction_validates_against_the_aeat_schemas(
     store: TillStore, aeat: FakeAeat, pki: Pki
 ) -> None:
-    xsd = Path(XSD_DIR) / "SuministroLR.xsd"
-    if not XSD_DIR or not xsd.is_file():
-        pytest.skip("the AEAT schemas are not here: set MOSTRADOR_AEAT_XSD_DIR")
-    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    schema = aeat_schema()  # skipped without the AEAT schemas
     full = record_sale(store, _sale(), ACME)
     _send(store, aeat, pki, {full.number: ("Incorrecto", "1193")})
     correct_recipient(store, records_to_fix(store)[0].id, ANA)

@@ -7,7 +7,6 @@ the records pending with the incident shown.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -30,22 +29,17 @@ from app.verifactu.sender import (
     set_certificate_password,
 )
 from app.verifactu.xml import LR, SF
+from tests.support.aeat_schemas import aeat_schema
 from tests.support.aeat_server import FakeAeat, Pki, fake_aeat, make_pki
 
-# The AEAT's schemas are not kept in the repository: download SuministroLR.xsd and
-# SuministroInformacion.xsd from the AEAT and xmldsig-core-schema.xsd from the W3C into a folder
-# and point MOSTRADOR_AEAT_XSD_DIR at it (docs/verifactu.md says where from).
-XSD_DIR = os.environ.get("MOSTRADOR_AEAT_XSD_DIR", "")
 RESP = "https://www2.agenciatributaria.gob.es/static_files/common/internet/dep/aplicaciones/es/aeat/tike/cont/ws/RespuestaSuministro.xsd"
 NIF = "89890001K"
 
 
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
-    xsd = Path(XSD_DIR) / "SuministroLR.xsd"
-    if not XSD_DIR or not xsd.is_file():
-        pytest.skip("the AEAT schemas are not here: set MOSTRADOR_AEAT_XSD_DIR")
-    return etree.XMLSchema(etree.parse(str(xsd)))
+    """The AEAT's schemas (tests/support/aeat_schemas.py: scripts/aeat_schemas.sh gets them)."""
+    return aeat_schema()
 
 
 @pytest.fixture
