@@ -86,6 +86,30 @@ def customer_form(shots: Shots) -> Any:
     return dialog
 
 
+def purchase_order(shots: Shots) -> Any:
+    """A new purchase order for the first supplier, two lines scanned in."""
+    section = shots.window.show_section("purchases")
+    combo = section.supplier_filter
+    shots.wait(lambda: combo.count() > 1, "the suppliers")
+    combo.setCurrentIndex(1)
+    section.new_order()
+    editor = section.editor
+    shots.wait(lambda: editor.order is not None, "the new order")
+    ctx = shots.window.ctx
+    p = ctx.shop.models.Product
+    from sqlalchemy import select
+
+    with ctx.engine.connect() as conn:
+        codes = conn.scalars(
+            select(p.ean13).where(p.id_supplier == combo.currentData(), p.ean13 != "").limit(2)
+        ).all()
+    for code in codes:
+        editor.code.setText(str(code))
+        editor.on_code()
+        shots.settle(800)
+    return shots.window
+
+
 def reports(shots: Shots) -> Any:
     section = shots.window.show_section("reports")
     section.period.setCurrentIndex(section.period.findData("this_year"))
@@ -107,6 +131,7 @@ SCREENS: list[tuple[str, Callable[[Shots], Any]]] = [
     ("customer_form", customer_form),
     ("suppliers", _section("suppliers")),
     ("purchases", _section("purchases")),
+    ("purchase_order", purchase_order),
     ("reports", reports),
     ("cash", _section("cash")),
     ("labels", _section("labels")),

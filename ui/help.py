@@ -19,13 +19,14 @@ import html
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLineEdit,
@@ -45,8 +46,9 @@ logger = logging.getLogger(__name__)
 
 HELP_DIR = Path(__file__).resolve().parent.parent / "resources" / "help"
 SCREENS = (
-    "home", "login", "sale", "payment", "customer", "park", "discount", "returns",
-    "cash_open", "cash_move", "cash_close", "z_report", "printer", "sync",
+    "home", "login", "sale", "payment", "invoice", "customer", "park", "discount", "returns",
+    "cash_open", "cash_move", "cash_close", "z_report", "fiscal", "printer", "sync", "shop",
+    "updates", "back_office",
 )  # fmt: skip
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -211,3 +213,34 @@ def show_help(
 def _fill(dialog: HelpDialog, pages: Sequence[HelpPage]) -> None:
     if isValid(dialog):  # closed (and deleted) before the pages were read
         dialog.set_pages(pages)
+
+
+def is_help_key(event: QEvent) -> bool:
+    """F1 alone (Ctrl+Shift+F1 and the like are other actions)."""
+    return (
+        isinstance(event, QKeyEvent)
+        and event.key() == Qt.Key.Key_F1
+        and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        and not event.isAutoRepeat()
+    )
+
+
+class HelpKeyInDialogs(QObject):
+    """F1 inside a modal dialog. Qt does not fire a window's shortcut, even an application-wide
+    one, while a modal dialog blocks that window; so the key press reaching the dialog is caught
+    here (installed on the application) and ``open_help`` runs. Elsewhere the key goes on."""
+
+    def __init__(self, open_help: Callable[[], object], parent: QObject) -> None:
+        super().__init__(parent)
+        self.open_help = open_help
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() != QEvent.Type.KeyPress or not is_help_key(event):
+            return False
+        modal = QApplication.activeModalWidget()
+        if modal is None or isinstance(modal, HelpDialog):
+            return False
+        if QApplication.activeWindow() is not modal:  # e.g. F1 in the back office's window
+            return False
+        self.open_help()
+        return True

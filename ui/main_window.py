@@ -45,7 +45,7 @@ from app.verifactu.setup import sender_config
 from app.verifactu.worker import FiscalStatus
 from printing.backends import PrintResult
 from ui.crash_handler import open_log_folder, open_report_dialog, wake_bug_reports
-from ui.help import show_help
+from ui.help import HelpKeyInDialogs, show_help
 from ui.home_screen import HomeScreen
 from ui.printing.print_flow import PrintFlow
 from ui.printing.printer_settings import PrinterSettingsDialog
@@ -82,7 +82,29 @@ DIALOG_HELP = {
     "PrintProblemDialog": "printer",
     "SetPinDialog": "login",
     "ManagerApprovalDialog": "discount",
+    "ProfileSwitchDialog": "shop",
+    "PasswordPrompt": "shop",
+    "SetupWizard": "shop",
+    "InvoiceDialog": "invoice",
+    "VerifactuScreen": "fiscal",  # a window of its own, not modal: see show_help
+    "CorrectionDialog": "fiscal",
+    "UpdateDialog": "updates",
+    "UpdateSettingsDialog": "updates",
+    "AboutDialog": "updates",
+    # The back office's own dialogs (its window answers F1 itself: ui/erp/erp_window.py).
+    "ProductFormDialog": "back_office",
+    "CombinationsDialog": "back_office",
+    "OrderDetailDialog": "back_office",
+    "SupplierDialog": "back_office",
+    "AddressDialog": "back_office",
 }
+
+
+def help_id(widget: QWidget) -> str | None:
+    """A dialog's help page: its own ``help_id()`` when the page depends on what it shows
+    (the payment dialog with the full invoice's form), else :data:`DIALOG_HELP`'s."""
+    own = getattr(widget, "help_id", None)
+    return str(own()) if callable(own) else DIALOG_HELP.get(type(widget).__name__)
 
 
 UPDATE_CHECK_DELAY_MS = 60_000  # after start, once the till is selling
@@ -116,6 +138,9 @@ class MainWindow(QMainWindow, ShopSwitching, UpdatesAndAbout):
             lambda reason: self.statusBar().showMessage(reason, 8000)
         )
         self.actions_ = build_menus(self, self)
+        app = QApplication.instance()
+        if app is not None:  # F1 also inside modal dialogs (see HelpKeyInDialogs)
+            app.installEventFilter(HelpKeyInDialogs(self.show_help, self))
         self.actions_.set_state(False)
         self.open_till()
 
@@ -353,12 +378,15 @@ class MainWindow(QMainWindow, ShopSwitching, UpdatesAndAbout):
     # --- help, status ---------------------------------------------------------------------
 
     def show_help(self) -> None:
-        modal = QApplication.activeModalWidget()
-        screen_id = DIALOG_HELP.get(type(modal).__name__) if modal is not None else None
+        """F1: the page of the dialog or window in use (e.g. the fiscal records' own window),
+        else of the screen shown."""
+        active = QApplication.activeModalWidget() or QApplication.activeWindow()
+        over = active if active is not None and active is not self else None
+        screen_id = help_id(over) if over is not None else None
         if screen_id is None:
             current = self.stack.currentWidget()
             screen_id = self.help_ids.get(current, "home") if current is not None else "home"
-        show_help(modal or self, screen_id, self.tasks)
+        show_help(over or self, screen_id, self.tasks)
 
     def report_problem(self) -> None:
         open_report_dialog(self, self.report_context)

@@ -5,14 +5,19 @@ error); :func:`open_erp_window` shows that refusal instead of raising. The windo
 (``open_erp``) on its own TaskManager, then shows a sidebar of the sections listed in
 ``ui/erp/sections.py``; each section is built the first time it is shown. The status bar names
 the shop and the manager. Closing the window stops its workers and closes the engine.
+
+F1 opens the help on the back office's page (:meth:`ErpWindow.show_help`). It is answered
+here, not with a QShortcut: the till window's F1 is an application-wide shortcut, and two
+shortcuts on one key are ambiguous to Qt (neither fires). The window takes F1 over (accepts
+its ShortcutOverride) while it is the active window, and opens the help on the key press.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,8 +36,10 @@ from app.sale.price_inputs import Employee
 from app.till.store import TillStore
 from ui.erp.sections import ErpSection, sections
 from ui.errors import show_error
+from ui.help import HelpDialog, show_help
 from ui.tasks import TaskManager
 
+HELP_ID = "back_office"  # resources/help/<language>/back_office.html
 SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH = 140, 220
 SIDEBAR_FONT_PX = 16
 SIDEBAR_STYLE = (
@@ -172,6 +179,24 @@ class ErpWindow(QMainWindow):
                 return section
         raise KeyError(section_id)
 
+    # --- F1 -------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_help_key(event):
+            event.accept()  # F1 comes here as a key press, not to the till window's shortcut
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if _is_help_key(event):
+            self.show_help()
+            return
+        super().keyPressEvent(event)
+
+    def show_help(self) -> HelpDialog:
+        """The help on the back office's page (F1)."""
+        return show_help(self, HELP_ID, self.tasks)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.tasks.shutdown()
         opening, self._opening = self._opening, None
@@ -182,3 +207,12 @@ class ErpWindow(QMainWindow):
             self.ctx.close()
             self.ctx = None
         super().closeEvent(event)
+
+
+def _is_help_key(event: QEvent) -> bool:
+    """F1 alone (Ctrl+Shift+F1 and the like stay the till window's)."""
+    return (
+        isinstance(event, QKeyEvent)
+        and event.key() == Qt.Key.Key_F1
+        and event.modifiers() == Qt.KeyboardModifier.NoModifier
+    )

@@ -156,6 +156,10 @@ class PaymentDialog(QDialog):
         else:
             self.amount.setFocus()
 
+    def help_id(self) -> str:
+        """F1's page: the full invoice's while its form is shown."""
+        return "invoice" if self.invoice_button.isChecked() else "payment"
+
     def set_known_recipient(self, recipient: Recipient | None) -> None:
         """What the till knows of the customer, offered unless the cashier typed already."""
         if recipient is not None and self.invoice_form.is_blank():
