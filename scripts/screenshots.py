@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 
 LANGUAGES = ("es", "en")
 SIZE = (1024, 768)
-TIMEOUT_S = 120.0
+TIMEOUT_S = float(os.environ.get("SHOTS_TIMEOUT_S", "120"))
 
 
 # --------------------------------------------------------------------------- display
