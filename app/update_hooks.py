@@ -13,8 +13,9 @@ default).
 Wiring (ui/main_window.py):
 * once the main window is shown, the till store open and the sync worker started:
   ``tasks.run(lambda: report_ready(store_path, settings_path), on_reports)`` — marks this
-  version healthy, names the data to snapshot, returns the launcher's queued reports for the
-  bug reporter;
+  version healthy, names the data to snapshot, returns the launcher's queued reports (taken
+  off the launcher's queue); :func:`queue_launcher_reports` puts them in the bug reporter's
+  outbox (urgent, sent when online);
 * ``tasks.run(check_for_update)`` a while after start, then ``ui.update_dialog``;
 * Help ▸ About: ``update_status().describe()``; a manager's "Updates…" entry opens
   ``ui.update_dialog.UpdateSettingsDialog``.
@@ -25,13 +26,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from app import paths
+from app.bugreport.report import CrashInfo, Priority, Report, ReportContext, UserInput, build_report
 from app.config import settings as cfg
 from app.errors import ConfigError, UserFacingError
 from app.i18n import _
@@ -227,3 +231,56 @@ def request_restore_previous() -> None:
     if install is None:
         raise apply.ApplyError("not a managed installation")
     apply.request_rollback(install.layout)
+
+
+def launcher_report_description(report: dict[str, Any]) -> str:
+    """What support reads first about a report the launcher queued (a rolled-back update)."""
+    if report.get("kind") == "rollback":
+        return _(
+            "Update to {version} failed its health check {attempts} times; "
+            "rolled back to {back_to}."
+        ).format(
+            version=report.get("version", "?"),
+            attempts=report.get("attempts", "?"),
+            back_to=report.get("back_to", "?"),
+        )
+    return _("The launcher reported: {kind}.").format(kind=report.get("kind", "?"))
+
+
+def launcher_bug_report(report: dict[str, Any], context: ReportContext) -> Report:
+    """The launcher's report as an urgent, automatic problem report with the report attached.
+
+    The same launcher report always gives the same report id (the outbox and the server take
+    it once, even if it is handed over again after a crash)."""
+    attached = json.dumps(report, sort_keys=True, ensure_ascii=False, default=str)
+    report_id = uuid.uuid5(uuid.NAMESPACE_URL, "mostrador-launcher:" + attached).hex
+    created = report.get("created")
+    created_at = datetime.fromtimestamp(created, UTC) if isinstance(created, int | float) else None
+    kind = str(report.get("kind", "launcher"))
+    problem = CrashInfo(
+        type_name="UpdateRolledBack" if kind == "rollback" else "LauncherReport",
+        message=launcher_report_description(report),
+        traceback=json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=str),
+        thread="launcher",
+        where="launcher",
+        signature=f"launcher {kind} {report.get('version', '')}".strip(),
+    )
+    user = UserInput(what_happened=problem.message, priority=Priority.URGENT)
+    return build_report(
+        user, context, problem, report_id=report_id, created_at=created_at, automatic=True
+    )
+
+
+def queue_launcher_reports(
+    reports: list[dict[str, Any]],
+    context: ReportContext,
+    submit: Callable[[Report], object],
+) -> list[str]:
+    """Worker: hand each launcher report to the bug reporter (``BugReporter.submit``: saved
+    in the outbox, sent when online); returns the report ids."""
+    ids = []
+    for launcher_report in reports:
+        report = launcher_bug_report(launcher_report, context)
+        submit(report)
+        ids.append(report.report_id)
+    return ids

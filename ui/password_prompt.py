@@ -1,9 +1,11 @@
-"""The database password, typed at each start when the system keyring is not available.
+"""The database password, typed at each start when the system keyring is not available, or
+once when the keyring does not hold it yet (settings imported from another till).
 
 :class:`PasswordPrompt` ``(parent, needed)`` names the shop, says why the last password was
 refused (the doctor's words) and, with an SSH tunnel, asks for its password or key passphrase
 too. ``typed`` carries the secrets once, in memory only; the fields are cleared as soon as
-they are handed over, and nothing of them is saved, logged or put in a problem report.
+they are handed over, and nothing of them is logged, put in a problem report or written to a
+file (the start keeps them in the system keyring when ``needed.kept`` and they work).
 ``cancelled`` means: stay offline (the window says so and offers to try again).
 """
 
@@ -29,6 +31,19 @@ ERROR_STYLE = "color: #b3261e; font-size: 16px; font-weight: 600;"
 FIELD_HEIGHT = 44
 
 
+def _why(needed: PasswordNeeded) -> str:
+    if needed.kept:
+        return _(
+            "This computer does not have the password yet (for example, the settings came "
+            "from another till). Once it works it is kept in the system keyring, so it is "
+            "not asked again."
+        )
+    return _(
+        "The system keyring is not available, so Mostrador asks for it each time it "
+        "starts. It is kept in memory only, never saved."
+    )
+
+
 class PasswordPrompt(QDialog):
     typed = Signal(object)  # TypedSecrets
     cancelled = Signal()
@@ -45,13 +60,8 @@ class PasswordPrompt(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.setVisible(bool(needed.message))
-        why = QLabel(
-            _(
-                "The system keyring is not available, so Mostrador asks for it each time it "
-                "starts. It is kept in memory only, never saved."
-            )
-        )
-        why.setWordWrap(True)
+        self.why = QLabel(_why(needed))
+        self.why.setWordWrap(True)
         self.password = self._secret_field()
         self.ssh_secret = self._secret_field()
         form = QFormLayout()
@@ -59,7 +69,7 @@ class PasswordPrompt(QDialog):
         if needed.ssh_secret:
             form.addRow(_("SSH password or key passphrase"), self.ssh_secret)
         layout = QVBoxLayout(self)
-        for widget in (self.title, self.error, why):
+        for widget in (self.title, self.error, self.why):
             layout.addWidget(widget)
         layout.addLayout(form)
         layout.addLayout(self._buttons())

@@ -4,8 +4,10 @@
 :func:`app.setup.runtime.start_shop` on a worker: the settings' SSH tunnel when the shop is
 theirs (it logs in again by itself when dropped; the till is offline meanwhile), then the till
 (the first time, the catalog is pulled). When the settings say the database password is typed
-at each start, :class:`~ui.password_prompt.PasswordPrompt` asks for it first, and again with
-the doctor's words when it is wrong. Signals:
+at each start, or the keyring does not hold it yet (settings imported from another till),
+:class:`~ui.password_prompt.PasswordPrompt` asks for it first, and again with the doctor's
+words when it is wrong; in the second case the start keeps it in the keyring once it works.
+Signals:
 
 * ``reached(ShopTarget | None)``: the shop can be talked to (the status screen loads while
   the till is still opening);

@@ -8,7 +8,8 @@ Public API (for ui/main_window.py to wire):
   cancellable, resumed next time), then waits until no ticket is open and emits
   ``restart_requested(version)``: the main window then closes as usual (the sync worker stops
   cleanly; queued sales stay in the till store) and exits with ``update_hooks.EXIT_RESTART``,
-  and the launcher starts the new version after a data snapshot.
+  and the launcher starts the new version after a data snapshot. ``show_offer()`` opens it
+  beside the till without blocking it or taking the focus, so the cashier finishes the sale.
 * ``ask_restore_previous(parent, tasks, busy, on_restart)``: the Help menu's "Restore previous
   version": confirms, asks the launcher to go back, then calls ``on_restart()`` (quit with
   ``EXIT_RESTART``) once no ticket is open.
@@ -21,10 +22,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -46,8 +49,12 @@ logger = logging.getLogger(__name__)
 
 TOUCH = 44
 BUSY_POLL_MS = 1000
+RESTART_GRACE_S = 6.0  # after the ticket it waited for: the change stays on screen a moment
 PROGRESS_POLL_MS = 100
 Installer = Callable[..., str]
+OFFER_WIDTH, OFFER_HEIGHT = 460, 320  # fits beside the ticket at 1024×768
+OFFER_MARGIN = 16
+OFFER_BOTTOM = 120  # above the sale screen's line buttons and the status bar
 
 
 def megabytes(size: int) -> str:
@@ -89,6 +96,7 @@ class UpdateDialog(QDialog):
         self._installer = installer
         self._cancel = threading.Event()
         self._staged: str | None = None
+        self._grace_until = 0.0  # monotonic time before which no restart (see RESTART_GRACE_S)
         self._progress = _ProgressBox()
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_POLL_MS)
@@ -148,6 +156,26 @@ class UpdateDialog(QDialog):
         button.setShortcut(key)
         button.clicked.connect(slot)
         return button
+
+    def show_offer(self) -> None:
+        """Open in the lower left corner of the till, not modal and without taking the focus:
+        the cashier finishes the sale (the scanner's Enter stays in the scan field); a click on
+        the offer makes it active and its keys work."""
+        active = QApplication.activeWindow()
+        focus = QApplication.focusWidget()
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.resize(OFFER_WIDTH, OFFER_HEIGHT)
+        parent = self.parentWidget()
+        if parent is not None:
+            area = parent.geometry()
+            corner = QPoint(area.left() + OFFER_MARGIN, area.bottom() - OFFER_BOTTOM)
+            self.move(corner.x(), max(area.top(), corner.y() - OFFER_HEIGHT))
+        self.show()
+        if active is not None and active is not self:  # a platform that ignored the attribute
+            active.activateWindow()
+            if focus is not None:
+                focus.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -212,6 +240,10 @@ class UpdateDialog(QDialog):
             self.status_label.setText(
                 _("Ready. Mostrador will restart when the open ticket is finished.")
             )
+            self._grace_until = time.monotonic() + RESTART_GRACE_S
+            return
+        if time.monotonic() < self._grace_until:  # the cashier still reads the change
+            self.status_label.setText(_("Restarting Mostrador in a few seconds…"))
             return
         self._busy_timer.stop()
         self.status_label.setText(_("Restarting Mostrador…"))

@@ -11,18 +11,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from app import __version__, paths
+from app.bugreport.report import ReportContext
 from app.config import settings as cfg
 from app.i18n import _
 from app.sale.price_inputs import Employee
 from app.shop_status import ShopStatus
 from app.till_ops import load_settings
 from app.till_runtime import TillRuntime
-from app.update_hooks import EXIT_RESTART, UpdateCheck, check_for_update, update_status
+from app.update_hooks import (
+    EXIT_RESTART,
+    UpdateCheck,
+    check_for_update,
+    queue_launcher_reports,
+    update_status,
+)
 from app.verifactu.producer import declaration_text
+from ui import crash_handler
 from ui.about_dialog import AboutDialog, AboutInfo
 from ui.tasks import TaskManager
 from ui.update_dialog import UpdateDialog, UpdateSettingsDialog, ask_restore_previous
@@ -44,11 +53,21 @@ class UpdatesAndAbout:
     sale: object  # ui.tpv.sale_screen.SaleScreen
 
     _as_manager: Callable[[str, Callable[[Employee], None]], None]  # the window's
+    report_context: Callable[[], ReportContext]  # the window's; runs on a worker
 
-    def on_reported_ready(self, reports: list[dict[str, object]]) -> None:
-        """This version is healthy; the launcher's reports (a rolled-back update) are logged."""
+    def on_reported_ready(self, reports: list[dict[str, Any]]) -> None:
+        """This version is healthy; the launcher's reports (a rolled-back update) go to the bug
+        reporter's outbox, urgent, on a worker (sent when online, secrets scrubbed)."""
+        if not reports:
+            return
         for report in reports:
             logger.warning("the launcher reported: %s", report)
+        context, submit = self.report_context, crash_handler.reporter().submit
+        self.tasks.run(
+            lambda: queue_launcher_reports(reports, context(), submit),
+            lambda ids: logger.info("launcher reports queued: %s", ids),
+            lambda error: logger.error("launcher reports not queued: %s", error),
+        )
 
     def check_for_updates(self) -> None:
         self.tasks.run(check_for_update, self.on_update_checked, lambda _error: None)
@@ -56,9 +75,12 @@ class UpdatesAndAbout:
     def on_update_checked(self, check: UpdateCheck) -> None:
         window = self._window()
         if check.offer is not None:
+            shown = window.findChild(UpdateDialog)
+            if shown is not None and shown.isVisible():
+                return  # the offer is already there (e.g. under way)
             dialog = UpdateDialog(check.offer, self.tasks, self.ticket_open, window)
             dialog.restart_requested.connect(lambda _version: self.restart())
-            dialog.open()
+            dialog.show_offer()  # not modal: the cashier finishes the open ticket first
         elif check.message:  # e.g. updates not configured, the release server unreachable
             window.statusBar().showMessage(check.message, 15_000)
 

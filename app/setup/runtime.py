@@ -8,7 +8,9 @@ points at the tunnel's local port, carrying the password in memory. Whoever open
 
 When the settings say the password is typed at each start (no keyring), the answer is
 :class:`PasswordNeeded` until it is given; a wrong one comes back with the doctor's plain
-words. A typed secret lives in memory only and is registered with the log filter.
+words. A typed secret lives in memory only and is registered with the log filter. The same
+happens when the keyring does not hold the shop's password (settings imported from another
+till): once the typed one works it is kept in the keyring, and the next start does not ask.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ from app.connection import ShopTarget, demo_target, ensure_demo_shop, open_engin
 from app.doctor import Finding, Severity, mysql_error_code, run_doctor
 from app.i18n import _
 from app.logging_setup import register_secret
-from app.setup.keyring_secrets import stored_db_password, stored_ssh_secret
+from app.setup.keyring_secrets import (
+    missing_secrets,
+    remember_typed,
+    stored_db_password,
+    stored_ssh_secret,
+)
 from app.tunnel import SshTunnel, TunnelError, TunnelOptions
 
 if TYPE_CHECKING:
@@ -62,6 +69,7 @@ class PasswordNeeded:
     ssh_secret: bool = False  # the tunnel's password or key passphrase is typed too
     message: str = ""
     hint: str = ""
+    kept: bool = False  # once it works it goes to the keyring (not typed at each start)
 
 
 def asks_password(settings: cfg.Settings) -> bool:
@@ -144,24 +152,46 @@ def open_requested(
     """
     if not uses_settings(requested, settings):
         return OpenedTarget(requested)
-    if typed is None and requested.url.password is None and asks_password(settings):
-        return PasswordNeeded(shop_label(settings), tunnel_options(settings) is not None)
+    needed = _to_type(requested, settings)
+    if typed is None and needed is not None:
+        return needed
     try:
         opened = _open(requested, settings, typed, keep_trying)
     except TunnelError as exc:
         if typed is None:
             raise
-        return _refused(settings, Finding(Severity.ERROR, exc.message, exc.hint))
-    refusal = login_refusal(opened.target) if typed is not None else None
+        return _refused(settings, needed, Finding(Severity.ERROR, exc.message, exc.hint))
+    if typed is None:
+        return opened
+    verified, refusal = check_login(opened.target)
     if refusal is None:
+        if verified and needed is not None and needed.kept:
+            options = tunnel_options(settings)
+            remember_typed(requested.url, options, typed.password, typed.ssh_secret)
         return opened
     opened.close()
-    return _refused(settings, refusal)
+    return _refused(settings, needed, refusal)
 
 
-def _refused(settings: cfg.Settings, finding: Finding) -> PasswordNeeded:
+def _to_type(requested: ShopTarget, settings: cfg.Settings) -> PasswordNeeded | None:
+    """What the user must type before ``requested`` opens; None: nothing (worker: keyring)."""
+    if requested.url.password is not None:
+        return None
     has_tunnel = tunnel_options(settings) is not None
-    return PasswordNeeded(shop_label(settings), has_tunnel, finding.message, finding.hint)
+    if asks_password(settings):
+        return PasswordNeeded(shop_label(settings), has_tunnel)
+    missing = missing_secrets(requested.url, tunnel_options(settings))
+    if not missing:
+        return None
+    return PasswordNeeded(shop_label(settings), missing.ssh_secret, kept=True)
+
+
+def _refused(
+    settings: cfg.Settings, needed: PasswordNeeded | None, finding: Finding
+) -> PasswordNeeded:
+    if needed is None:
+        needed = PasswordNeeded(shop_label(settings), tunnel_options(settings) is not None)
+    return replace(needed, message=finding.message, hint=finding.hint)
 
 
 def _open(
@@ -175,7 +205,9 @@ def _open(
     options = tunnel_options(settings)
     if options is None:
         return OpenedTarget(target)
-    ssh = typed.ssh_secret if typed is not None else _ssh(options)
+    ssh = typed.ssh_secret if typed is not None else ""
+    if not ssh and (typed is None or not asks_password(settings)):
+        ssh = _ssh(options) or ""
     remote = (url.host or "127.0.0.1", url.port or 3306)
     tunnel = SshTunnel(options, remote, ssh or None, keep_trying)
     local_port = tunnel.start()
@@ -196,21 +228,27 @@ def _ssh(options: TunnelOptions) -> str | None:
 def login_refusal(target: ShopTarget) -> Finding | None:
     """The doctor's words when the database refuses this user and password; None when the
     login works, or when the shop cannot be reached now (the till then works offline)."""
+    return check_login(target)[1]
+
+
+def check_login(target: ShopTarget) -> tuple[bool, Finding | None]:
+    """(the login worked, the doctor's words when it was refused); (False, None): the shop
+    cannot be reached now, so the password is neither refused nor known to be right."""
     engine = open_engine(target)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        return None
+        return True, None
     except DBAPIError as exc:
         if mysql_error_code(exc) != ACCESS_DENIED:
-            return None
+            return False, None
     except SQLAlchemyError:
-        return None
+        return False, None
     finally:
         engine.dispose()
     report = run_doctor(target)
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
-    return errors[0] if errors else Finding(Severity.ERROR, _("The password was refused."))
+    return False, errors[0] if errors else Finding(Severity.ERROR, _("The password was refused."))
 
 
 # --------------------------------------------------------------------------- the window's start

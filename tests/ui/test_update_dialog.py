@@ -84,7 +84,7 @@ def test_the_restart_waits_while_a_ticket_is_open(
     qtbot.waitUntil(lambda: "open ticket" in dialog.status_label.text(), timeout=10_000)
     assert restarts == [] and load_state(managed).pending == "0.2.0"
     ticket_open[0] = False  # the ticket is paid
-    qtbot.waitUntil(lambda: restarts == ["0.2.0"], timeout=5_000)
+    qtbot.waitUntil(lambda: restarts == ["0.2.0"], timeout=15_000)  # after the change is read
 
 
 def test_a_critical_update_cannot_be_skipped(
