@@ -16,6 +16,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -38,6 +39,21 @@ from tests.support.shop_db import ShopDb, ShopDbFactory  # noqa: E402
 SHOP_PARAMS = ["1.7.8", "8.0", "9.0", "sqlite"]
 SHOP_IDS = [f"ps-{p}" for p in SHOP_PARAMS]
 SHOP_FIXTURES = ("ps_schema_db", "demo_shop_db")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collector_off_in_threads() -> Iterator[None]:
+    """As the app does (ui/gc_guard.py): no automatic collection, which could run in a worker
+    thread and delete a Qt object there; the test's main thread collects after each test."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from app.cli import LaunchOptions
 from app.i18n import current_language
 from ui.crash_handler import install_crash_handler, shutdown_bug_reports
+from ui.gc_guard import collect_on_gui_thread
 from ui.main_window import MainWindow
 from ui.setup_wizard import run_setup_wizard
 
@@ -33,6 +34,7 @@ def run_application(options: LaunchOptions) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Mostrador")
     app.setOrganizationName("Mostrador")
+    collect_on_gui_thread(app)  # never in a worker: it could delete a Qt object there
     install_qt_translations(app)
     target = options.target
     if target is None:  # first start: connect to the shop (or choose the demo) in the wizard
