@@ -315,8 +315,9 @@ class MainWindow(QMainWindow, ShopSwitching, UpdatesAndAbout):
 
         def open_screen(_manager: Employee) -> None:
             screen = VerifactuScreen(
-                self.tasks, runtime.store, lambda: sender_config(load_settings())
-            )
+                self.tasks, runtime.store, lambda: sender_config(load_settings()),
+                events=self.events,
+            )  # fmt: skip
             screen.setParent(self, Qt.WindowType.Window)
             screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             screen.setWindowTitle(_("Fiscal records (VERI*FACTU)"))
@@ -459,7 +460,14 @@ class MainWindow(QMainWindow, ShopSwitching, UpdatesAndAbout):
                 "{n} rejected: see the fiscal records",
                 status.rejected,
             ).format(n=status.rejected)
-        self.fiscal_label.setText(text.strip(" ·"))
+        text = text.strip(" ·")
+        if status.clock_minutes:  # plainly, first: records would carry a wrong time
+            from html import escape
+
+            text = f"<b style='color:#b3261e'>{escape(status.clock_text)}</b>" + (
+                " · " + escape(text) if text else ""
+            )
+        self.fiscal_label.setText(text)
         self.fiscal_label.setToolTip(status.last_error)
 
     def _set_connection(self, online: bool | None, text: str) -> None:

@@ -10,6 +10,11 @@ Constructor: ``VerifactuScreen(tasks, store, sender_config=None, parent=None)`` 
 ``sender_config`` is a plain callable giving the :class:`~app.verifactu.sender.SenderConfig`
 (e.g. ``lambda: setup.sender_config(Settings.load(path))``); without it "Send now" is off.
 Everything is read and sent through ``tasks``; the screen never waits.
+
+"Certificate… (Ctrl+T)" sets the shop's .p12 and its password (:mod:`ui.verifactu_certificate`;
+``load_settings`` gives the settings it is kept in). With ``events`` (the window's
+:class:`~ui.qt_events.QtEventListener`) the screen says plainly when the till's clock is more
+than a minute off the shop server's (:meth:`show_fiscal_status`).
 """
 
 from __future__ import annotations
@@ -33,13 +38,17 @@ from PySide6.QtWidgets import (
 from app.errors import UserFacingError
 from app.i18n import _, ngettext
 from app.till.store import TillStore
+from app.till_ops import load_settings as default_settings
 from app.verifactu.corrections import RecordToFix, correct_recipient
 from app.verifactu.ledger import FiscalRecord
 from app.verifactu.overview import Overview, load_overview
 from app.verifactu.recipient import Recipient, RecipientRefused
 from app.verifactu.sender import SenderConfig, SendReport, send_due
+from app.verifactu.worker import FiscalStatus
+from ui.qt_events import QtEventListener
 from ui.tasks import TaskManager
 from ui.tpv.invoice_form import InvoiceForm
+from ui.verifactu_certificate import CertificateDialog, SettingsLoader
 
 _STATUS = {
     "pending": lambda: _("Waiting to be sent"),
@@ -60,9 +69,19 @@ class VerifactuScreen(QWidget):
         store: TillStore,
         sender_config: Callable[[], SenderConfig] | None = None,
         parent: QWidget | None = None,
+        *,
+        events: QtEventListener | None = None,
+        load_settings: SettingsLoader = default_settings,
     ) -> None:
         super().__init__(parent)
         self.tasks, self.store, self.sender_config = tasks, store, sender_config
+        self.load_settings = load_settings
+        self.clock_label = QLabel()
+        self.clock_label.setWordWrap(True)
+        self.clock_label.setStyleSheet("color: #b3261e; font-weight: bold; font-size: 16px;")
+        self.clock_label.hide()
+        if events is not None:
+            events.fiscal_changed.connect(self.show_fiscal_status)
         self.chain_label = QLabel()
         self.queue_label = QLabel()
         self.queue_label.setWordWrap(True)
@@ -92,13 +111,19 @@ class VerifactuScreen(QWidget):
         self.fix_table.currentCellChanged.connect(lambda *_args: self._enable_fix())
         self.fix_button = self._button(_("Correct customer (F6)"), "F6", self.correct_selected)
         self.fix_dialog: CorrectionDialog | None = None
+        self.certificate_button = self._button(
+            _("Certificate… (Ctrl+T)"), "Ctrl+T", self.choose_certificate
+        )
+        self.certificate_dialog: CertificateDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.fix_button)
         buttons.addStretch()
+        buttons.addWidget(self.certificate_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>" + _("Fiscal records (VERI*FACTU)") + "</b>"))
+        layout.addWidget(self.clock_label)
         layout.addWidget(self.chain_label)
         layout.addWidget(self.queue_label)
         layout.addWidget(self.table, 3)
@@ -119,6 +144,17 @@ class VerifactuScreen(QWidget):
     def refresh(self) -> None:
         store = self.store
         self.tasks.run(lambda: load_overview(store), self.on_loaded)
+
+    def show_fiscal_status(self, status: FiscalStatus) -> None:
+        """Say plainly when the till's clock is off: records carry the time they were made."""
+        self.clock_label.setText(status.clock_text)
+        self.clock_label.setVisible(bool(status.clock_minutes))
+
+    def choose_certificate(self) -> None:
+        dialog = self.certificate_dialog = CertificateDialog(self, self.tasks, self.load_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "certificate_dialog", None))
+        dialog.open()
 
     def send_now(self) -> None:
         if self.sender_config is None or not self.send_button.isEnabled():

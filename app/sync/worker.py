@@ -9,7 +9,9 @@ never dropped); a passing failure leaves it pending for the next round.
 The worker is plain threading (no Qt): whoever starts it owns it and stops it
 (:meth:`SyncWorker.stop`, STYLE rule 4). It publishes on an :class:`~app.events.EventBus`
 a :class:`SyncStatus` whenever the status changes and a :class:`~app.events.Changes`
-whenever a round changed the till store; ``ui/`` re-emits both as Qt signals.
+whenever a round changed the till store; ``ui/`` re-emits both as Qt signals. Every
+``clock_every_s`` seconds a round that reached the shop also compares the till's clock with the
+shop server's and publishes the :class:`~app.verifactu.clock.ClockDrift`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +42,7 @@ from app.sync.push import (
 )
 from app.till import outbox
 from app.till.store import TillStore
+from app.verifactu.clock import PROBE_EVERY_S, Clock, shop_clock_drift, utc_now
 from connectors.prestashop.shop import ShopInfo, open_shop
 
 logger = logging.getLogger(__name__)
@@ -60,6 +64,7 @@ class SyncSettings:
     retry_max_s: float = 120.0
     push_batch: int = 50  # outbox entries read per batch
     push_options: PushOptions = PushOptions()
+    clock_every_s: float = PROBE_EVERY_S  # between two checks of the till's clock
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class SyncWorker:
         *,
         shop: ShopInfo | None = None,
         push: PushFunction = push_ticket,
+        clock: Clock = utc_now,
     ) -> None:
         self.engine = engine
         self.store = store
@@ -113,6 +119,8 @@ class SyncWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
+        self._clock = clock
+        self._clock_checked: float | None = None  # time.monotonic() of the last check
 
     # ----------------------------------------------------------------------- control
 
@@ -165,6 +173,7 @@ class SyncWorker:
                     if result.changes:
                         self.bus.publish(result.changes)
                 self._reached(error="")
+                self._check_clock()
             except Cancelled:
                 logger.info("sync round cancelled")
             except _UNREACHABLE as error:
@@ -182,6 +191,22 @@ class SyncWorker:
             prepare_shop(self.engine, self._shop)
             self._prepared = True
         return self._shop
+
+    def _check_clock(self) -> None:
+        """Publish the till's clock drift from the shop server, at most every few minutes."""
+        now = time.monotonic()
+        last = self._clock_checked
+        if last is not None and now - last < self.settings.clock_every_s:
+            return
+        self._clock_checked = now
+        try:
+            drift = shop_clock_drift(self.engine, self._clock)
+        except sqlalchemy.exc.SQLAlchemyError as error:  # the round did its work; try later
+            logger.warning("could not read the shop server's clock: %s", error)
+            return
+        if drift.too_far:
+            logger.warning("the till's clock is %s s off the shop server's", drift.seconds)
+        self.bus.publish(drift)
 
     def _push_pending(self, shop: ShopInfo) -> tuple[int, int]:
         """Push pending entries in order; stop at the first passing failure."""
